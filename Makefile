@@ -1,0 +1,127 @@
+# credpipe: `make` builds, `make check` tests, `make install` installs.
+# Objects and programs go under $(B); the sanitizer run of `make check`
+# builds a second tree under build/san.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Ilib -MMD -MP \
+	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
+LDLIBS += -lcsv
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+B ?= build
+ifdef SAN
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+override CFLAGS += $(SANFLAGS)
+override LDFLAGS += $(SANFLAGS)
+endif
+
+CMDS := $(notdir $(basename $(wildcard cmd/*.c)))
+MANS := $(wildcard man/*.[1-8])
+LIBOBJ := $(patsubst %.c,$(B)/%.o,$(wildcard lib/*.c))
+UNITS := $(notdir $(basename $(wildcard test/unit/check_*.c)))
+BINS := $(CMDS:%=$(B)/bin/%)
+UNITBINS := $(UNITS:%=$(B)/test/unit/%)
+
+# Debian packages that building and testing need.
+DEBS = gcc make pkg-config libcsv-dev check mandoc perl clang \
+	libclang-rt-14-dev
+
+all: $(BINS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/libcredpipe.a: $(LIBOBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: $(B)/cmd/%.o $(B)/libcredpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/test/fuzz/replay: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_roster.o \
+		$(B)/libcredpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
+		$(B)/libcredpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# The suite, against the tree in $(B).  Sanitizer reports go to files under
+# $(B)/sanitizer, and any such file fails the run.
+SANDIR = $(abspath $(B))/sanitizer
+test: all $(UNITBINS) $(B)/test/fuzz/replay
+	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
+	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
+	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
+	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
+	prove -j2 --exec '' $(UNITBINS) </dev/null
+	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
+	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
+	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
+	prove -j2 test/cli/*.t </dev/null
+	@if [ -n "$$(ls $(SANDIR))" ]; then \
+		cat $(SANDIR)/*; echo "sanitizer reports in $(SANDIR)"; \
+		exit 1; fi
+
+check: deps
+	$(MAKE) test
+	$(MAKE) SAN=1 B=build/san test
+
+# Fuzz the roster reader for FUZZ_SECONDS from the test rosters.
+FUZZ_SECONDS ?= 60
+FUZZDIR = build/fuzz
+FUZZSRC = lib/roster.c lib/email.c lib/utf8.c lib/buf.c lib/util.c
+fuzz: deps
+	@mkdir -p $(FUZZDIR)/corpus
+	clang -g -O1 -std=c11 -D_DEFAULT_SOURCE -Ilib \
+		-fsanitize=fuzzer,address,undefined \
+		-o $(FUZZDIR)/fuzz_roster test/fuzz/fuzz_roster.c \
+		$(FUZZSRC) $(LDLIBS)
+	cp test/cli/csv-validate/*.csv test/fuzz/regress/* $(FUZZDIR)/corpus/
+	$(FUZZDIR)/fuzz_roster -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -timeout=10 -print_final_stats=1 \
+		$(FUZZDIR)/corpus
+
+bench: all
+	sh test/bench/csv-validate
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR)
+	for m in $(MANS); do s=$${m##*.}; \
+		mkdir -p $(DESTDIR)$(MANDIR)/man$$s; done
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANS); do s=$${m##*.}; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+demo: deps all
+	sh scripts/demo
+
+# Install the Debian packages that are missing, saying which.
+deps:
+	@missing=; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install \
+			-q -y --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf build
+
+.PHONY: all test check fuzz bench install demo deps clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,35 @@
+/*
+ * util.h: memory allocation that cannot fail, and what every command
+ * does on its way out.
+ *
+ * The x* functions end the program with "tool: out of memory" and
+ * EXIT_TEMPFAIL when the allocator refuses: no caller checks for NULL.
+ */
+#ifndef CREDPIPE_UTIL_H
+#define CREDPIPE_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Print "tool: out of memory" and exit EXIT_TEMPFAIL. */
+void die_nomem(void) __attribute__((noreturn));
+
+/*
+ * Flush and close stdout; on failure print "tool: stdout: <reason>" and
+ * exit EXIT_IOERR.  Every command that writes data calls this last, so
+ * that a full disk or a closed pipe is an error, not silence.
+ */
+void close_stdout(void);
+
+/* Parse a decimal number in [min, max] with nothing after it.  Return 0
+ * and store it, or -1 (leaving *out alone). */
+int parse_ulong(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out);
+
+#endif
