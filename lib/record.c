@@ -1,0 +1,184 @@
+/* record.c: the record stream; the contract is in record.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "exitcodes.h"
+#include "record.h"
+#include "util.h"
+
+static const char *const names[RECORD_NSTATUS] = {
+	[RECORD_VALID] = "valid",
+	[RECORD_INVALID] = "invalid",
+	[RECORD_NEW] = "new",
+	[RECORD_EXPIRED] = "expired",
+	[RECORD_ACTIVE_TIMEBOUND] = "active-timebound",
+	[RECORD_ACTIVE_NONEXPIRING] = "active-nonexpiring",
+	[RECORD_REVOKED] = "revoked",
+};
+
+const char *
+record_status_name(enum record_status s)
+{
+	return (unsigned)s < RECORD_NSTATUS ? names[s] : "?";
+}
+
+int
+record_status_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < RECORD_NSTATUS; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+record_escape(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (;; s++) {
+		const char *esc;
+
+		switch (*s) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\0': buf_add(b, run, (size_t)(s - run)); return;
+		default: continue;
+		}
+		buf_add(b, run, (size_t)(s - run));
+		buf_add(b, esc, 2);
+		run = s + 1;
+	}
+}
+
+void
+record_format(struct buf *b, const struct record *rec)
+{
+	buf_addu(b, rec->row);
+	buf_addc(b, '\t');
+	buf_adds(b, record_status_name(rec->status));
+	buf_addc(b, '\t');
+	record_escape(b, rec->email);
+	buf_addc(b, '\t');
+	record_escape(b, rec->name);
+	buf_addc(b, '\t');
+	record_escape(b, rec->detail);
+	buf_addc(b, '\n');
+}
+
+void
+record_reader_init(struct record_reader *rr, FILE *in, const char *name)
+{
+	memset(rr, 0, sizeof *rr);
+	rr->in = in;
+	rr->name = name;
+}
+
+void
+record_reader_release(struct record_reader *rr)
+{
+	free(rr->line_p);
+	rr->line_p = NULL;
+	rr->line_cap = 0;
+}
+
+static int bad(struct record_reader *rr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+bad(struct record_reader *rr, const char *fmt, ...)
+{
+	char why[120];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	snprintf(rr->err, sizeof rr->err, "%.100s:%lu: not a credpipe record "
+	    "(%s); is it a CSV file? run it through csv-validate first",
+	    rr->name, rr->line, why);
+	rr->code = EXIT_DATAERR;
+	return -1;
+}
+
+/* Unescape the field that starts at s in place, up to the next TAB or the
+ * end; return the character after it, or NULL on a bad escape. */
+static char *
+unescape(char *s, char **end)
+{
+	char *w = s;
+
+	for (; *s && *s != '\t'; s++) {
+		if (*s != '\\') {
+			*w++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case '\\': *w++ = '\\'; break;
+		case 't': *w++ = '\t'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		default: return NULL;
+		}
+	}
+	*end = s;
+	return w;
+}
+
+int
+record_read(struct record_reader *rr, struct record *rec)
+{
+	char *f[5], *s, *w, *end;
+	size_t nf;
+	ssize_t len;
+	int st;
+	char sep = '\t';
+
+	errno = 0;
+	if ((len = getline(&rr->line_p, &rr->line_cap, rr->in)) < 0) {
+		if (ferror(rr->in)) {
+			snprintf(rr->err, sizeof rr->err, "%s: %s", rr->name,
+			    strerror(errno ? errno : EIO));
+			rr->code = EXIT_IOERR;
+			return -1;
+		}
+		return 0;
+	}
+	rr->line++;
+	s = rr->line_p;
+	if (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	if (memchr(s, '\0', (size_t)len))
+		return bad(rr, "NUL byte");
+	if (memchr(s, '\r', (size_t)len))
+		return bad(rr, "carriage return; CRLF line ends?");
+	for (nf = 0; nf < 5 && sep == '\t'; nf++) {
+		f[nf] = s;
+		if (!(w = unescape(s, &end)))
+			return bad(rr, "bad backslash escape in field %zu",
+			    nf + 1);
+		sep = *end;
+		*w = '\0';
+		s = end + 1;
+	}
+	if (nf < 5)
+		return bad(rr, "%zu field%s, expected 5", nf, nf > 1 ? "s" : "");
+	if (sep != '\0')
+		return bad(rr, "more than 5 fields");
+	if (parse_ulong(f[0], 1, (unsigned long)-1, &rec->row) != 0)
+		return bad(rr, "row '%.20s' is not a positive number", f[0]);
+	if ((st = record_status_parse(f[1])) < 0)
+		return bad(rr, "unknown status '%.30s'", f[1]);
+	rec->status = (enum record_status)st;
+	rec->email = f[2];
+	rec->name = f[3];
+	rec->detail = f[4];
+	return 1;
+}

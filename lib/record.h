@@ -1,0 +1,81 @@
+/*
+ * record.h: the record stream that flows between the commands
+ * (DESIGN.md section 3; man/credpipe-records.5 is normative).
+ *
+ * One record a line, five TAB-separated fields:
+ *
+ *	ROW <TAB> STATUS <TAB> EMAIL <TAB> NAME <TAB> DETAIL <LF>
+ *
+ * In every field backslash is written \\, TAB \t, LF \n and CR \r;
+ * nothing else is escaped, and a reader refuses any other backslash pair.
+ */
+#ifndef CREDPIPE_RECORD_H
+#define CREDPIPE_RECORD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+enum record_status {
+	RECORD_VALID,			/* csv-validate: the row is good */
+	RECORD_INVALID,			/* not issuable; DETAIL says why */
+	RECORD_NEW,			/* recipient-check: see DESIGN.md 4 */
+	RECORD_EXPIRED,
+	RECORD_ACTIVE_TIMEBOUND,
+	RECORD_ACTIVE_NONEXPIRING,
+	RECORD_REVOKED,
+	RECORD_NSTATUS
+};
+
+struct record {
+	unsigned long row;		/* spreadsheet row number, > 0 */
+	enum record_status status;
+	const char *email;		/* never NULL; may be "" */
+	const char *name;		/* never NULL; may be "" */
+	const char *detail;		/* never NULL; may be "" */
+};
+
+/* The status as written in a stream ("active-timebound"), and back:
+ * record_status_parse returns -1 for a name it does not know. */
+const char *record_status_name(enum record_status s);
+int record_status_parse(const char *s);
+
+/* Append one record, escaped and ending in LF, to b. */
+void record_format(struct buf *b, const struct record *rec);
+
+/* Append s, escaped as a field, to b. */
+void record_escape(struct buf *b, const char *s);
+
+/*
+ * A reader of a stream.  The strings of the record it fills point into
+ * the reader and stay valid until the next record_read or
+ * record_reader_release.
+ */
+struct record_reader {
+	FILE *in;
+	const char *name;	/* the input's name in messages ("stdin") */
+	unsigned long line;	/* the line last read, from 1 */
+	char *line_p;		/* that line, unescaped in place */
+	size_t line_cap;	/* bytes allocated for it */
+	char err[400];		/* after -1: "stdin:3: not a credpipe ..." */
+	int code;		/* after -1: EXIT_DATAERR or EXIT_IOERR */
+};
+
+/* Start reading from in; name is used in messages. */
+void record_reader_init(struct record_reader *rr, FILE *in, const char *name);
+
+/*
+ * Read the next record.  Return 1 with rec filled, 0 at the end of the
+ * stream, or -1 with rr->err and rr->code set: a line that is not a
+ * record (wrong number of fields, a ROW that is not a positive number, an
+ * unknown STATUS, a bad escape) or a read error.  The message of a line
+ * that is not a record hints at the usual cause, a CSV file piped in
+ * without csv-validate.
+ */
+int record_read(struct record_reader *rr, struct record *rec);
+
+/* Free what the reader holds (not the FILE). */
+void record_reader_release(struct record_reader *rr);
+
+#endif
