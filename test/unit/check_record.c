@@ -1,0 +1,152 @@
+/* check_record.c: the record stream writer and reader. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "record.h"
+#include "unit.h"
+
+/* Read one record out of a string; return record_read's result. */
+static int
+read_one(const char *text, struct record_reader *rr, struct record *rec)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	ck_assert_ptr_nonnull(f);
+	record_reader_init(rr, f, "stdin");
+	rc = record_read(rr, rec);
+	rr->in = NULL;
+	fclose(f);
+	return rc;
+}
+
+START_TEST(escape_round_trip)
+{
+	static const char *const hostile[] = {
+		"tab\there", "lf\nhere", "cr\rhere", "back\\slash",
+		"\\t not a tab", "\t\n\r\\", "", "\\\\\\", "end\\",
+		"plain", "caf\xc3\xa9 \xf0\x9f\x8e\x93",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof hostile / sizeof *hostile; i++) {
+		struct buf b = BUF_INIT;
+		struct record in = { 42, RECORD_ACTIVE_TIMEBOUND, hostile[i],
+			hostile[i], hostile[i] }, out;
+		struct record_reader rr;
+
+		record_format(&b, &in);
+		ck_assert_ptr_null(memchr(b.p, '\r', b.len));
+		ck_assert_ptr_eq(strchr(b.p, '\n'), b.p + b.len - 1);
+		ck_assert_int_eq(read_one(b.p, &rr, &out), 1);
+		ck_assert_uint_eq(out.row, 42);
+		ck_assert_int_eq(out.status, RECORD_ACTIVE_TIMEBOUND);
+		ck_assert_str_eq(out.email, hostile[i]);
+		ck_assert_str_eq(out.name, hostile[i]);
+		ck_assert_str_eq(out.detail, hostile[i]);
+		record_reader_release(&rr);
+		buf_release(&b);
+	}
+}
+END_TEST
+
+START_TEST(format_exact)
+{
+	struct buf b = BUF_INIT;
+	struct record r = { 7, RECORD_INVALID, "a@b.c", "A\tB", "x\\y\n" };
+
+	record_format(&b, &r);
+	ck_assert_str_eq(b.p, "7\tinvalid\ta@b.c\tA\\tB\tx\\\\y\\n\n");
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(status_names)
+{
+	int i;
+
+	for (i = 0; i < RECORD_NSTATUS; i++)
+		ck_assert_int_eq(record_status_parse(record_status_name(i)), i);
+	ck_assert_int_eq(record_status_parse("Valid"), -1);
+	ck_assert_int_eq(record_status_parse(""), -1);
+	ck_assert_str_eq(record_status_name(RECORD_ACTIVE_NONEXPIRING),
+	    "active-nonexpiring");
+}
+END_TEST
+
+/* Lines a reader must refuse, with a word its message must contain. */
+static const struct {
+	const char *line, *why;
+} refused[] = {
+	{ "name,email\n", "1 field, expected 5" },
+	{ "2\tvalid\ta@b.c\tA\n", "4 fields" },
+	{ "2\tvalid\ta@b.c\tA\t\t\n", "more than 5 fields" },
+	{ "x\tvalid\ta@b.c\tA\t\n", "not a positive number" },
+	{ "0\tvalid\ta@b.c\tA\t\n", "not a positive number" },
+	{ "-2\tvalid\ta@b.c\tA\t\n", "not a positive number" },
+	{ "2\tVALID\ta@b.c\tA\t\n", "unknown status" },
+	{ "2\tok\ta@b.c\tA\t\n", "unknown status" },
+	{ "2\tvalid\ta@b.c\tA\\x\t\n", "bad backslash escape in field 4" },
+	{ "2\tvalid\ta@b.c\tA\t\\\n", "bad backslash escape in field 5" },
+	{ "2\tvalid\ta@b.c\tA\t\r\n", "carriage return" },
+	{ "\n", "1 field" },
+};
+
+START_TEST(refuses)
+{
+	struct record_reader rr;
+	struct record rec;
+
+	ck_assert_int_eq(read_one(refused[_i].line, &rr, &rec), -1);
+	ck_assert_int_eq(rr.code, EXIT_DATAERR);
+	ck_assert_msg(strstr(rr.err, refused[_i].why), "'%s' lacks '%s'",
+	    rr.err, refused[_i].why);
+	ck_assert_msg(strncmp(rr.err, "stdin:1: not a credpipe record (",
+	    32) == 0, "%s", rr.err);
+	ck_assert_ptr_nonnull(strstr(rr.err, "csv-validate"));
+	record_reader_release(&rr);
+}
+END_TEST
+
+START_TEST(stream)
+{
+	static const char text[] =
+	    "2\tvalid\ta@b.c\tA\t\n"
+	    "3\tinvalid\t\t\tmissing name; missing email\n"
+	    "4\tnew\tc@d.e\tC\tno final newline";
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+	struct record_reader rr;
+	struct record rec;
+
+	record_reader_init(&rr, f, "stdin");
+	ck_assert_int_eq(record_read(&rr, &rec), 1);
+	ck_assert_int_eq(record_read(&rr, &rec), 1);
+	ck_assert_str_eq(rec.detail, "missing name; missing email");
+	ck_assert_str_eq(rec.email, "");
+	ck_assert_int_eq(record_read(&rr, &rec), 1);
+	ck_assert_uint_eq(rec.row, 4);
+	ck_assert_int_eq(rec.status, RECORD_NEW);
+	ck_assert_str_eq(rec.detail, "no final newline");
+	ck_assert_int_eq(record_read(&rr, &rec), 0);
+	ck_assert_uint_eq(rr.line, 3);
+	record_reader_release(&rr);
+	fclose(f);
+}
+END_TEST
+
+Suite *
+suite(void)
+{
+	Suite *s = suite_create("record");
+	TCase *tc = tcase_create("record");
+
+	tcase_add_test(tc, escape_round_trip);
+	tcase_add_test(tc, format_exact);
+	tcase_add_test(tc, status_names);
+	tcase_add_loop_test(tc, refuses, 0, sizeof refused / sizeof *refused);
+	tcase_add_test(tc, stream);
+	suite_add_tcase(s, tc);
+	return s;
+}
