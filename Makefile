@@ -10,7 +10,9 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Ilib -MMD -MP \
 	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
-LDLIBS += -lcsv
+PKGS = libsodium sqlite3
+override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 B ?= build
@@ -29,8 +31,8 @@ BINS := $(CMDS:%=$(B)/bin/%)
 UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 
 # Debian packages that building and testing need.
-DEBS = gcc make pkg-config libcsv-dev check mandoc perl clang \
-	libclang-rt-14-dev
+DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
+	mandoc perl clang libclang-rt-14-dev
 
 all: $(BINS)
 
@@ -41,6 +43,8 @@ $(B)/%.o: %.c
 $(B)/libcredpipe.a: $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+override LDFLAGS += -Wl,--as-needed
 
 $(B)/bin/%: $(B)/cmd/%.o $(B)/libcredpipe.a
 	@mkdir -p $(@D)
@@ -80,6 +84,9 @@ FUZZ_SECONDS ?= 60
 FUZZDIR = build/fuzz
 FUZZSRC = lib/roster.c lib/email.c lib/utf8.c lib/buf.c lib/util.c
 fuzz: deps
+	$(MAKE) fuzz-run
+
+fuzz-run:
 	@mkdir -p $(FUZZDIR)/corpus
 	clang -g -O1 -std=c11 -D_DEFAULT_SOURCE -Ilib \
 		-fsanitize=fuzzer,address,undefined \
@@ -101,7 +108,8 @@ install: all
 	for m in $(MANS); do s=$${m##*.}; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
 
-demo: deps all
+demo: deps
+	$(MAKE) all
 	sh scripts/demo
 
 # Install the Debian packages that are missing, saying which.
@@ -121,7 +129,7 @@ deps:
 clean:
 	rm -rf build
 
-.PHONY: all test check fuzz bench install demo deps clean
+.PHONY: all test check fuzz fuzz-run bench install demo deps clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
