@@ -52,24 +52,32 @@ buf_addc(struct buf *b, int c)
 }
 
 void
-buf_printf(struct buf *b, const char *fmt, ...)
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list copy;
 	int n;
 
 	buf_grow(b, 64);
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
+	va_copy(copy, ap);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, copy);
+	va_end(copy);
 	if (n < 0)
 		die_nomem();
 	if ((size_t)n >= b->cap - b->len) {
 		buf_grow(b, (size_t)n);
-		va_start(ap, fmt);
 		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

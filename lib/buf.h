@@ -14,6 +14,7 @@
 #ifndef CREDPIPE_BUF_H
 #define CREDPIPE_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -35,6 +36,10 @@ void buf_addc(struct buf *b, int c);
 /* Append printf-style text. */
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The same with a va_list. */
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Append an unsigned number in decimal. */
 void buf_addu(struct buf *b, unsigned long long n);

@@ -32,4 +32,10 @@ void close_stdout(void);
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
+/* Room for a time as ISO 8601 UTC, "2026-11-25T21:36:03Z", with NUL. */
+#define ISO_TIME_MAX 21
+
+/* Write Unix time t as ISO 8601 UTC into out. */
+void iso_time(long long t, char out[ISO_TIME_MAX]);
+
 #endif

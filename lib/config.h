@@ -1,0 +1,19 @@
+/*
+ * config.h: where the database, the master key and the API key come from
+ * (DESIGN.md section 9).  An option wins over its environment variable,
+ * which wins over the default.
+ */
+#ifndef CREDPIPE_CONFIG_H
+#define CREDPIPE_CONFIG_H
+
+/* The database: opt (-d), else $CREDPIPE_DB, else "./credpipe.db". */
+const char *config_db(const char *opt);
+
+/* The master key file: opt (-k), else $CREDPIPE_MASTER_KEY, else
+ * credpipe.key in the directory of db.  The caller frees the result. */
+char *config_master_key(const char *opt, const char *db);
+
+/* The API key: $CREDPIPE_API_KEY, or NULL when unset or empty. */
+const char *config_api_key(void);
+
+#endif

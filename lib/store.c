@@ -1,0 +1,456 @@
+/*
+ * store.c: opening the database, the schema and its migrations, and the
+ * helpers the other lib/store*.c files use.  The contract is in store.h.
+ *
+ * The schema is versioned with PRAGMA user_version.  migrations[i] takes
+ * a database from version i to i + 1; store_open applies the missing ones
+ * in one transaction.  A migration is never edited once released: a change
+ * is a new entry at the end.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "store_impl.h"
+#include "util.h"
+
+/* "CRDP": marks the file as a credpipe database. */
+#define APPLICATION_ID 0x43524450
+
+static const char *const migrations[] = {
+	/* 0 -> 1: organizations and who may act for them. */
+	"CREATE TABLE org ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  plan TEXT NOT NULL DEFAULT 'free'"
+	"    CHECK (plan IN ('free', 'professional', 'enterprise')),"
+	"  approved INTEGER NOT NULL DEFAULT 0,"
+	"  quota INTEGER CHECK (quota >= 0),"
+	"  sender_email TEXT,"
+	"  sender_name TEXT,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE TABLE signing_key ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
+	"  sealed_secret BLOB NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE UNIQUE INDEX signing_key_active ON signing_key(org_id)"
+	"  WHERE active;"
+	"CREATE TABLE badge ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  slug TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  criteria TEXT NOT NULL DEFAULT '',"
+	"  valid_days INTEGER CHECK (valid_days > 0),"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (org_id, slug)"
+	");"
+	"CREATE TABLE member ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  email TEXT NOT NULL,"
+	"  role TEXT NOT NULL"
+	"    CHECK (role IN ('viewer', 'issuer', 'admin', 'owner')),"
+	"  created INTEGER NOT NULL,"
+	"  removed INTEGER"
+	");"
+	"CREATE UNIQUE INDEX member_email ON member(org_id, email)"
+	"  WHERE removed IS NULL;"
+	"CREATE TABLE api_key ("
+	"  id INTEGER PRIMARY KEY,"
+	"  prefix TEXT NOT NULL UNIQUE,"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  member_id INTEGER NOT NULL REFERENCES member(id),"
+	"  created INTEGER NOT NULL,"
+	"  last_used INTEGER,"
+	"  revoked INTEGER,"
+	"  rate INTEGER NOT NULL DEFAULT 10 CHECK (rate >= 0)"
+	");"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  org_id INTEGER REFERENCES org(id),"
+	"  action TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");",
+
+	/* 1 -> 2: credentials, jobs, quota. */
+	"CREATE TABLE credential ("
+	"  id TEXT PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  badge_id INTEGER NOT NULL REFERENCES badge(id),"
+	"  email TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  issued INTEGER NOT NULL,"
+	"  expires INTEGER,"
+	"  revoked INTEGER,"
+	"  revoke_reason TEXT,"
+	"  supersedes TEXT REFERENCES credential(id),"
+	"  job_item_id INTEGER UNIQUE REFERENCES job_item(id),"
+	"  document TEXT"
+	");"
+	"CREATE INDEX credential_latest"
+	"  ON credential(org_id, badge_id, email, issued);"
+	"CREATE INDEX credential_supersedes ON credential(supersedes)"
+	"  WHERE supersedes IS NOT NULL;"
+	"CREATE TABLE job ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  badge_id INTEGER NOT NULL REFERENCES badge(id),"
+	"  api_key_id INTEGER REFERENCES api_key(id),"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
+	"    ('pending', 'processing', 'completed', 'cancelled')),"
+	"  created INTEGER NOT NULL,"
+	"  started INTEGER,"
+	"  finished INTEGER"
+	");"
+	"CREATE INDEX job_org ON job(org_id, id);"
+	"CREATE TABLE job_item ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER NOT NULL REFERENCES job(id),"
+	"  row INTEGER NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  class TEXT NOT NULL CHECK (class IN ('new', 'expired',"
+	"    'active-timebound', 'active-nonexpiring', 'revoked')),"
+	"  prior TEXT REFERENCES credential(id),"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
+	"    'claimed', 'deferred', 'sent', 'failed', 'skipped',"
+	"    'cancelled')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  due INTEGER NOT NULL DEFAULT 0,"
+	"  lease TEXT,"
+	"  credential_id TEXT REFERENCES credential(id),"
+	"  reason TEXT"
+	");"
+	"CREATE INDEX job_item_job ON job_item(job_id, state);"
+	"CREATE INDEX job_item_due ON job_item(due)"
+	"  WHERE state IN ('pending', 'deferred', 'claimed');"
+	"CREATE TABLE quota_use ("
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  month TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  job_item_id INTEGER REFERENCES job_item(id),"
+	"  PRIMARY KEY (org_id, month, email)"
+	") WITHOUT ROWID;",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+void
+store_die(struct store *s, const char *what)
+{
+	int rc = sqlite3_extended_errcode(s->db) & 0xff;
+	int code = EXIT_IOERR;
+
+	switch (rc) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		errx(EXIT_TEMPFAIL, "%s: the database is busy (%s); try "
+		    "again later", s->path, what);
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		code = EXIT_DATAERR;
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		code = EXIT_NOPERM;
+		break;
+	case SQLITE_NOMEM:
+		code = EXIT_TEMPFAIL;
+		break;
+	}
+	errx(code, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	}
+	if (s->ncache == STORE_NSTMT)
+		errx(EXIT_TEMPFAIL, "store: more than %d statements",
+		    STORE_NSTMT);
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->cache[i].st, NULL) != SQLITE_OK)
+		store_die(s, "prepare");
+	s->cache[i].sql = sql;
+	s->ncache++;
+	return s->cache[i].st;
+}
+
+int
+store_exec(struct store *s, sqlite3_stmt *st)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		store_die(s, "write");
+	sqlite3_reset(st);
+	return sqlite3_changes(s->db);
+}
+
+int
+store_row(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		store_die(s, "read");
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+void
+store_bind_int_or_null(sqlite3_stmt *st, int i, long long v, long long none)
+{
+	if (v == none)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+const char *
+store_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+char *
+store_col_dup(sqlite3_stmt *st, int i)
+{
+	return xstrdup(store_col_text(st, i));
+}
+
+long long
+store_col_int(sqlite3_stmt *st, int i, long long none)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return none;
+	return sqlite3_column_int64(st, i);
+}
+
+/* Run SQL text that returns no rows we need. */
+static void
+run(struct store *s, const char *sql, const char *what)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		store_die(s, what);
+}
+
+static int
+pragma_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int v = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		store_die(s, "prepare");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else if (sqlite3_errcode(s->db) != SQLITE_DONE)
+		store_die(s, "read");
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_file_version(struct store *s)
+{
+	return pragma_int(s, "PRAGMA user_version");
+}
+
+/* Bring the schema up to date, inside the write lock so that two
+ * programs opening a new file at once do not both migrate it. */
+static void
+migrate(struct store *s)
+{
+	int v, app;
+	char sql[64];
+
+	if (store_file_version(s) == NMIGRATIONS)
+		return;
+	store_begin(s);
+	v = store_file_version(s);
+	app = pragma_int(s, "PRAGMA application_id");
+	if (v > NMIGRATIONS)
+		errx(EXIT_CONFIG, "%s: the database has schema version %d, "
+		    "newer than this credpipe knows (%d); use a newer "
+		    "credpipe", s->path, v, NMIGRATIONS);
+	if (app != APPLICATION_ID && (v > 0 || app != 0 ||
+	    pragma_int(s, "SELECT count(*) FROM sqlite_schema") > 0))
+		errx(EXIT_DATAERR, "%s: not a credpipe database", s->path);
+	for (; v < NMIGRATIONS; v++)
+		run(s, migrations[v], "migrate");
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
+	run(s, sql, "migrate");
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
+	    APPLICATION_ID);
+	run(s, sql, "migrate");
+	store_commit(s);
+}
+
+struct store *
+store_open(const char *path, int flags)
+{
+	struct store *s;
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		int fd;
+
+		if (errno != ENOENT)
+			err(EXIT_NOINPUT, "%s", path);
+		if (!(flags & STORE_CREATE))
+			errx(EXIT_NOINPUT, "%s: no such database; create it "
+			    "with org-admin init", path);
+		/* Create it ourselves, so that it starts mode 0600. */
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) < 0 && errno != EEXIST)
+			err(EXIT_CANTCREAT, "%s", path);
+		if (fd >= 0)
+			close(fd);
+	} else if (S_ISDIR(st.st_mode)) {
+		errx(EXIT_NOINPUT, "%s: is a directory", path);
+	}
+
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+		store_die(s, "open");
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	run(s, "PRAGMA foreign_keys = ON", "open");
+	if (pragma_int(s, "PRAGMA application_id") != APPLICATION_ID ||
+	    store_file_version(s) != NMIGRATIONS)
+		migrate(s);
+	{
+		/* WAL is a property of the file: set it once. */
+		sqlite3_stmt *q;
+
+		if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1,
+		    &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW)
+			store_die(s, "open");
+		sqlite3_finalize(q);
+	}
+	run(s, "PRAGMA synchronous = FULL", "open");
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		store_die(s, "close");
+	free(s->path);
+	free(s);
+}
+
+void
+store_begin(struct store *s)
+{
+	run(s, "BEGIN IMMEDIATE", "begin");
+}
+
+void
+store_commit(struct store *s)
+{
+	run(s, "COMMIT", "commit");
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		run(s, "ROLLBACK", "rollback");
+}
+
+long long
+store_now(void)
+{
+	return (long long)time(NULL);
+}
+
+const char *
+store_actor(void)
+{
+	static char name[64];
+	struct passwd *pw;
+
+	if (!name[0]) {
+		if ((pw = getpwuid(getuid())))
+			snprintf(name, sizeof name, "%s", pw->pw_name);
+		else
+			snprintf(name, sizeof name, "uid %ld",
+			    (long)getuid());
+	}
+	return name;
+}
+
+void
+store_audit(struct store *s, long long org_id, const char *action,
+    const char *detail)
+{
+	static const char sql[] =
+	    "INSERT INTO audit (at, actor, org_id, action, detail) "
+	    "VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, store_now());
+	store_bind_text(st, 2, store_actor());
+	store_bind_int_or_null(st, 3, org_id, 0);
+	store_bind_text(st, 4, action);
+	store_bind_text(st, 5, detail);
+	store_exec(s, st);
+}

@@ -1,0 +1,229 @@
+/*
+ * store.h: the SQLite file that every command after csv-validate shares.
+ *
+ * All SQL of credpipe lives behind this header (lib/store*.c); no command
+ * includes sqlite3.h.  That keeps one place to change when a second engine
+ * arrives.
+ *
+ * The file is created mode 0600 (its -wal and -shm files inherit that
+ * mode), runs in WAL mode with foreign keys on and synchronous=FULL, so
+ * that a commit that precedes an effect outside the database (a key
+ * printed, a job id printed, a mail sent) survives a power cut.  Writers
+ * wait up to STORE_BUSY_MS for each other.
+ *
+ * Errors: what a caller can expect (a name not found, a name taken) comes
+ * back as a return value.  Anything else (disk full, a corrupt file, the
+ * database busy past the timeout) ends the program with a message
+ * "tool: FILE: what went wrong" and the exit status of lib/exitcodes.h
+ * that fits (75 for busy, 74 for I/O, 65 for a file that is not a
+ * credpipe database).  Callers therefore never see a half-done change:
+ * a transaction not committed is rolled back when the program ends.
+ *
+ * Strings in the row structs handed to a callback live until it returns;
+ * those filled by a *_get function belong to the struct, and its
+ * *_release function frees them.
+ */
+#ifndef CREDPIPE_STORE_H
+#define CREDPIPE_STORE_H
+
+#include <stddef.h>
+
+#define STORE_BUSY_MS 10000
+
+/* Return values besides 0. */
+enum {
+	STORE_NOTFOUND = 1,	/* no such row */
+	STORE_EXISTS = 2	/* the name is taken */
+};
+
+struct store;
+
+/* Flags for store_open. */
+enum {
+	STORE_CREATE = 1	/* create the file when it is missing */
+};
+
+/*
+ * Open the database at path and bring its schema up to date (in one
+ * transaction).  A missing file is an error (exit 66, naming org-admin
+ * init) unless STORE_CREATE is given; a schema newer than this program
+ * knows is refused (exit 78) and left unchanged.  Never returns NULL.
+ */
+struct store *store_open(const char *path, int flags);
+
+/* Close the database; NULL is allowed. */
+void store_close(struct store *s);
+
+/* The schema version this program writes, and the file's. */
+int store_schema_version(void);
+int store_file_version(struct store *s);
+
+/* Transactions.  store_begin takes the write lock at once (BEGIN
+ * IMMEDIATE), waiting for other writers up to STORE_BUSY_MS. */
+void store_begin(struct store *s);
+void store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* The current time, Unix seconds. */
+long long store_now(void);
+
+/* The name of the program's user, for the audit log. */
+const char *store_actor(void);
+
+/* Write an audit entry: who did what, to which organization (0: none). */
+void store_audit(struct store *s, long long org_id, const char *action,
+    const char *detail);
+
+/* Organizations. */
+struct store_org {
+	long long id;
+	char *slug;
+	char *name;
+	char *plan;		/* "free", "professional", "enterprise" */
+	int approved;
+	long long quota;	/* the monthly override, -1 for the plan's */
+	char *sender_email;	/* "" when unset */
+	char *sender_name;	/* "" when unset */
+	long long created;
+};
+
+int store_org_create(struct store *s, const char *slug, const char *name,
+    const char *plan, long long *id);
+int store_org_get(struct store *s, const char *slug, struct store_org *o);
+int store_org_get_id(struct store *s, long long id, struct store_org *o);
+void store_org_release(struct store_org *o);
+typedef void store_org_fn(const struct store_org *o, void *arg);
+void store_org_list(struct store *s, store_org_fn *fn, void *arg);
+void store_org_set_approved(struct store *s, long long id, int approved);
+void store_org_set_plan(struct store *s, long long id, const char *plan);
+void store_org_set_quota(struct store *s, long long id, long long quota);
+void store_org_set_sender(struct store *s, long long id, const char *email,
+    const char *name);
+
+/* Signing keys.  Adding a key makes it the active one; older keys stay,
+ * inactive, so that what they signed can still be checked. */
+struct store_key {
+	long long id;
+	unsigned char pk[32];	/* the Ed25519 public key */
+	unsigned char *sealed;	/* the sealed secret key */
+	size_t sealed_len;
+	long long created;
+	int active;
+};
+
+long long store_key_add(struct store *s, long long org_id,
+    const unsigned char pk[32], const unsigned char *sealed, size_t len);
+int store_key_active(struct store *s, long long org_id, struct store_key *k);
+void store_key_release(struct store_key *k);
+typedef void store_key_fn(const struct store_key *k, void *arg);
+void store_key_list(struct store *s, long long org_id, store_key_fn *fn,
+    void *arg);
+
+/* Badges. */
+struct store_badge {
+	long long id;
+	long long org_id;
+	char *slug;
+	char *name;
+	char *description;
+	char *criteria;
+	long long valid_days;	/* -1: never expires */
+	char *subject;		/* email subject template */
+	char *body;		/* email body template */
+	long long created;
+};
+
+int store_badge_create(struct store *s, const struct store_badge *b,
+    long long *id);
+int store_badge_get(struct store *s, long long org_id, const char *slug,
+    struct store_badge *b);
+void store_badge_release(struct store_badge *b);
+typedef void store_badge_fn(const struct store_badge *b, void *arg);
+void store_badge_list(struct store *s, long long org_id, store_badge_fn *fn,
+    void *arg);
+/* Write back every field of b (found by b->id) but id, org and slug. */
+void store_badge_update(struct store *s, const struct store_badge *b);
+
+/* Members of an organization. */
+struct store_member {
+	long long id;
+	long long org_id;
+	char *email;
+	char *role;		/* "viewer", "issuer", "admin", "owner" */
+	long long created;
+};
+
+int store_member_add(struct store *s, long long org_id, const char *email,
+    const char *role, long long *id);
+int store_member_get(struct store *s, long long org_id, const char *email,
+    struct store_member *m);
+void store_member_release(struct store_member *m);
+/* Remove a member and revoke their API keys.  Return 0 or
+ * STORE_NOTFOUND. */
+int store_member_remove(struct store *s, long long org_id, const char *email);
+typedef void store_member_fn(const struct store_member *m, void *arg);
+void store_member_list(struct store *s, long long org_id,
+    store_member_fn *fn, void *arg);
+
+/* API keys: the lookup prefix and a hash of the secret, never the key. */
+struct store_apikey {
+	long long id;
+	char *prefix;
+	unsigned char hash[32];
+	long long member_id;
+	char *member_email;
+	char *role;
+	long long org_id;
+	long long created;
+	long long last_used;	/* 0: never */
+	long long revoked;	/* 0: not revoked, else when */
+	long long rate;		/* bulk submissions allowed an hour */
+};
+
+void store_apikey_add(struct store *s, long long member_id,
+    const char *prefix, const unsigned char hash[32], long long rate);
+int store_apikey_get(struct store *s, const char *prefix,
+    struct store_apikey *k);
+void store_apikey_release(struct store_apikey *k);
+typedef void store_apikey_fn(const struct store_apikey *k, void *arg);
+void store_apikey_list(struct store *s, long long org_id,
+    store_apikey_fn *fn, void *arg);
+/* Return 0, or STORE_NOTFOUND when the prefix names no key of org_id
+ * (of any organization when 0) that is not revoked already. */
+int store_apikey_revoke(struct store *s, long long org_id,
+    const char *prefix);
+void store_apikey_touch(struct store *s, long long id);
+
+/* Credentials. */
+struct store_cred {
+	char *id;		/* "urn:uuid:..." */
+	long long org_id;
+	long long badge_id;
+	char *badge_slug;
+	char *email;
+	char *name;
+	long long issued;
+	long long expires;	/* 0: never */
+	long long revoked;	/* 0: not revoked */
+	char *revoke_reason;	/* "" when not revoked */
+	char *supersedes;	/* "" when none */
+	char *superseded_by;	/* "" when none */
+	char *document;		/* the signed JSON; "" when none */
+};
+
+/* Look a credential up by id, in one organization, or in any when org_id
+ * is 0 (the operator).  Return 0 or STORE_NOTFOUND. */
+int store_cred_get(struct store *s, long long org_id, const char *id,
+    struct store_cred *c);
+void store_cred_release(struct store_cred *c);
+typedef void store_cred_fn(const struct store_cred *c, void *arg);
+/* The credentials of an organization, of one badge when badge_id > 0,
+ * oldest first.  The document is not loaded ("") in a list. */
+void store_cred_list(struct store *s, long long org_id, long long badge_id,
+    store_cred_fn *fn, void *arg);
+/* Return 0, or STORE_NOTFOUND when the organization (any, for 0) has no
+ * such credential that is not revoked already. */
+int store_cred_revoke(struct store *s, long long org_id, const char *id,
+    const char *reason);
+
+#endif

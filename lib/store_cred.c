@@ -1,0 +1,106 @@
+/*
+ * store_cred.c: credentials as org-admin sees them: list, show, revoke.
+ * The contract is in store.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+#include "util.h"
+
+#define CRED_COLS "c.id, c.org_id, c.badge_id, b.slug, c.email, c.name, " \
+	"c.issued, c.expires, c.revoked, c.revoke_reason, c.supersedes, " \
+	"(SELECT n.id FROM credential n WHERE n.supersedes = c.id), "
+
+static void
+cred_row(sqlite3_stmt *st, struct store_cred *c)
+{
+	c->id = (char *)store_col_text(st, 0);
+	c->org_id = sqlite3_column_int64(st, 1);
+	c->badge_id = sqlite3_column_int64(st, 2);
+	c->badge_slug = (char *)store_col_text(st, 3);
+	c->email = (char *)store_col_text(st, 4);
+	c->name = (char *)store_col_text(st, 5);
+	c->issued = sqlite3_column_int64(st, 6);
+	c->expires = store_col_int(st, 7, 0);
+	c->revoked = store_col_int(st, 8, 0);
+	c->revoke_reason = (char *)store_col_text(st, 9);
+	c->supersedes = (char *)store_col_text(st, 10);
+	c->superseded_by = (char *)store_col_text(st, 11);
+	c->document = (char *)store_col_text(st, 12);
+}
+
+int
+store_cred_get(struct store *s, long long org_id, const char *id,
+    struct store_cred *c)
+{
+	static const char sql[] = "SELECT " CRED_COLS "c.document "
+	    "FROM credential c JOIN badge b ON b.id = c.badge_id "
+	    "WHERE c.id = ?1 AND (?2 = 0 OR c.org_id = ?2)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, org_id);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	cred_row(st, c);
+	c->id = xstrdup(c->id);
+	c->badge_slug = xstrdup(c->badge_slug);
+	c->email = xstrdup(c->email);
+	c->name = xstrdup(c->name);
+	c->revoke_reason = xstrdup(c->revoke_reason);
+	c->supersedes = xstrdup(c->supersedes);
+	c->superseded_by = xstrdup(c->superseded_by);
+	c->document = xstrdup(c->document);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_cred_release(struct store_cred *c)
+{
+	free(c->id);
+	free(c->badge_slug);
+	free(c->email);
+	free(c->name);
+	free(c->revoke_reason);
+	free(c->supersedes);
+	free(c->superseded_by);
+	free(c->document);
+	memset(c, 0, sizeof *c);
+}
+
+void
+store_cred_list(struct store *s, long long org_id, long long badge_id,
+    store_cred_fn *fn, void *arg)
+{
+	static const char sql[] = "SELECT " CRED_COLS "'' "
+	    "FROM credential c JOIN badge b ON b.id = c.badge_id "
+	    "WHERE c.org_id = ?1 AND (?2 = 0 OR c.badge_id = ?2) "
+	    "ORDER BY c.issued, c.rowid";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_cred c;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, badge_id);
+	while (store_row(s, st)) {
+		cred_row(st, &c);
+		fn(&c, arg);
+	}
+}
+
+int
+store_cred_revoke(struct store *s, long long org_id, const char *id,
+    const char *reason)
+{
+	static const char sql[] = "UPDATE credential SET revoked = ?, "
+	    "revoke_reason = ? WHERE id = ?3 AND (?4 = 0 OR org_id = ?4) "
+	    "AND revoked IS NULL";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, store_now());
+	store_bind_text(st, 2, reason);
+	store_bind_text(st, 3, id);
+	sqlite3_bind_int64(st, 4, org_id);
+	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
+}

@@ -1,0 +1,48 @@
+/*
+ * store_impl.h: what the lib/store*.c files share and nothing else sees.
+ */
+#ifndef CREDPIPE_STORE_IMPL_H
+#define CREDPIPE_STORE_IMPL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_NSTMT 64
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	struct {
+		const char *sql;	/* the statement's text, by address */
+		sqlite3_stmt *st;
+	} cache[STORE_NSTMT];
+	int ncache;
+};
+
+/* The prepared statement for sql (a string constant: it is cached by its
+ * address), reset and with its bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+
+/* End the program over the last error of s: see store.h. */
+void store_die(struct store *s, const char *what) __attribute__((noreturn));
+
+/* Step st to completion (no rows expected); die on error.  Return the
+ * number of rows changed. */
+int store_exec(struct store *s, sqlite3_stmt *st);
+
+/* Step st once: 1 with a row, 0 at the end; die on error. */
+int store_row(struct store *s, sqlite3_stmt *st);
+
+/* Bind helpers: an empty string as text (never NULL); -1 (or 0 where the
+ * field says so) as NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+void store_bind_int_or_null(sqlite3_stmt *st, int i, long long v,
+    long long none);
+
+/* Column helpers: NULL text as "", NULL integer as none. */
+const char *store_col_text(sqlite3_stmt *st, int i);
+char *store_col_dup(sqlite3_stmt *st, int i);
+long long store_col_int(sqlite3_stmt *st, int i, long long none);
+
+#endif

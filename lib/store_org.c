@@ -1,0 +1,566 @@
+/*
+ * store_org.c: organizations, their signing keys, badges, members and API
+ * keys, and the credentials list of org-admin.  The contract is in
+ * store.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+#include "util.h"
+
+/* Insert with st; return 0, or STORE_EXISTS on a UNIQUE conflict. */
+static int
+insert(struct store *s, sqlite3_stmt *st, long long *id)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+		sqlite3_reset(st);
+		return STORE_EXISTS;
+	}
+	if (rc != SQLITE_DONE)
+		store_die(s, "write");
+	sqlite3_reset(st);
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* Organizations. */
+
+#define ORG_COLS "id, slug, name, plan, approved, quota, sender_email, " \
+	"sender_name, created"
+
+static void
+org_row(sqlite3_stmt *st, struct store_org *o)
+{
+	o->id = sqlite3_column_int64(st, 0);
+	o->slug = (char *)store_col_text(st, 1);
+	o->name = (char *)store_col_text(st, 2);
+	o->plan = (char *)store_col_text(st, 3);
+	o->approved = sqlite3_column_int(st, 4);
+	o->quota = store_col_int(st, 5, -1);
+	o->sender_email = (char *)store_col_text(st, 6);
+	o->sender_name = (char *)store_col_text(st, 7);
+	o->created = sqlite3_column_int64(st, 8);
+}
+
+/* Step st once; on a row, fill o with copies of its strings. */
+static int
+org_one(struct store *s, sqlite3_stmt *st, struct store_org *o)
+{
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	org_row(st, o);
+	o->slug = xstrdup(o->slug);
+	o->name = xstrdup(o->name);
+	o->plan = xstrdup(o->plan);
+	o->sender_email = xstrdup(o->sender_email);
+	o->sender_name = xstrdup(o->sender_name);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_org_create(struct store *s, const char *slug, const char *name,
+    const char *plan, long long *id)
+{
+	static const char sql[] = "INSERT INTO org (slug, name, plan, created)"
+	    " VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, slug);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, plan);
+	sqlite3_bind_int64(st, 4, store_now());
+	return insert(s, st, id);
+}
+
+int
+store_org_get(struct store *s, const char *slug, struct store_org *o)
+{
+	static const char sql[] = "SELECT " ORG_COLS " FROM org WHERE slug = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, slug);
+	return org_one(s, st, o);
+}
+
+int
+store_org_get_id(struct store *s, long long id, struct store_org *o)
+{
+	static const char sql[] = "SELECT " ORG_COLS " FROM org WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, id);
+	return org_one(s, st, o);
+}
+
+void
+store_org_release(struct store_org *o)
+{
+	free(o->slug);
+	free(o->name);
+	free(o->plan);
+	free(o->sender_email);
+	free(o->sender_name);
+	memset(o, 0, sizeof *o);
+}
+
+void
+store_org_list(struct store *s, store_org_fn *fn, void *arg)
+{
+	static const char sql[] = "SELECT " ORG_COLS " FROM org ORDER BY slug";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_org o;
+
+	while (store_row(s, st)) {
+		org_row(st, &o);
+		fn(&o, arg);
+	}
+}
+
+/* Run an UPDATE whose parameters are (value, id). */
+static void
+set_int(struct store *s, const char *sql, long long id, long long v,
+    long long none)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_int_or_null(st, 1, v, none);
+	sqlite3_bind_int64(st, 2, id);
+	store_exec(s, st);
+}
+
+void
+store_org_set_approved(struct store *s, long long id, int approved)
+{
+	static const char sql[] = "UPDATE org SET approved = ? WHERE id = ?";
+
+	set_int(s, sql, id, approved != 0, -1);
+}
+
+void
+store_org_set_quota(struct store *s, long long id, long long quota)
+{
+	static const char sql[] = "UPDATE org SET quota = ? WHERE id = ?";
+
+	set_int(s, sql, id, quota, -1);
+}
+
+void
+store_org_set_plan(struct store *s, long long id, const char *plan)
+{
+	static const char sql[] = "UPDATE org SET plan = ? WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, plan);
+	sqlite3_bind_int64(st, 2, id);
+	store_exec(s, st);
+}
+
+void
+store_org_set_sender(struct store *s, long long id, const char *email,
+    const char *name)
+{
+	static const char sql[] = "UPDATE org SET sender_email = ?, "
+	    "sender_name = ? WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, email);
+	store_bind_text(st, 2, name);
+	sqlite3_bind_int64(st, 3, id);
+	store_exec(s, st);
+}
+
+/* Signing keys. */
+
+long long
+store_key_add(struct store *s, long long org_id, const unsigned char pk[32],
+    const unsigned char *sealed, size_t len)
+{
+	static const char retire[] =
+	    "UPDATE signing_key SET active = 0 WHERE org_id = ? AND active";
+	static const char sql[] = "INSERT INTO signing_key (org_id, "
+	    "public_key, sealed_secret, created) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, retire);
+	long long id;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	store_exec(s, st);
+	st = store_stmt(s, sql);
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, store_now());
+	insert(s, st, &id);
+	return id;
+}
+
+#define KEY_COLS "id, public_key, sealed_secret, created, active"
+
+static void
+key_row(sqlite3_stmt *st, struct store_key *k)
+{
+	k->id = sqlite3_column_int64(st, 0);
+	memcpy(k->pk, sqlite3_column_blob(st, 1), 32);
+	k->sealed = (unsigned char *)sqlite3_column_blob(st, 2);
+	k->sealed_len = (size_t)sqlite3_column_bytes(st, 2);
+	k->created = sqlite3_column_int64(st, 3);
+	k->active = sqlite3_column_int(st, 4);
+}
+
+int
+store_key_active(struct store *s, long long org_id, struct store_key *k)
+{
+	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
+	    "WHERE org_id = ? AND active";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	unsigned char *sealed;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	key_row(st, k);
+	sealed = xmalloc(k->sealed_len);
+	memcpy(sealed, k->sealed, k->sealed_len);
+	k->sealed = sealed;
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_key_release(struct store_key *k)
+{
+	free(k->sealed);
+	memset(k, 0, sizeof *k);
+}
+
+void
+store_key_list(struct store *s, long long org_id, store_key_fn *fn,
+    void *arg)
+{
+	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
+	    "WHERE org_id = ? ORDER BY id";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_key k;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	while (store_row(s, st)) {
+		key_row(st, &k);
+		fn(&k, arg);
+	}
+}
+
+/* Badges. */
+
+#define BADGE_COLS "id, org_id, slug, name, description, criteria, " \
+	"valid_days, subject, body, created"
+
+static void
+badge_row(sqlite3_stmt *st, struct store_badge *b)
+{
+	b->id = sqlite3_column_int64(st, 0);
+	b->org_id = sqlite3_column_int64(st, 1);
+	b->slug = (char *)store_col_text(st, 2);
+	b->name = (char *)store_col_text(st, 3);
+	b->description = (char *)store_col_text(st, 4);
+	b->criteria = (char *)store_col_text(st, 5);
+	b->valid_days = store_col_int(st, 6, -1);
+	b->subject = (char *)store_col_text(st, 7);
+	b->body = (char *)store_col_text(st, 8);
+	b->created = sqlite3_column_int64(st, 9);
+}
+
+int
+store_badge_create(struct store *s, const struct store_badge *b,
+    long long *id)
+{
+	static const char sql[] = "INSERT INTO badge (org_id, slug, name, "
+	    "description, criteria, valid_days, subject, body, created) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, b->org_id);
+	store_bind_text(st, 2, b->slug);
+	store_bind_text(st, 3, b->name);
+	store_bind_text(st, 4, b->description);
+	store_bind_text(st, 5, b->criteria);
+	store_bind_int_or_null(st, 6, b->valid_days, -1);
+	store_bind_text(st, 7, b->subject);
+	store_bind_text(st, 8, b->body);
+	sqlite3_bind_int64(st, 9, store_now());
+	return insert(s, st, id);
+}
+
+int
+store_badge_get(struct store *s, long long org_id, const char *slug,
+    struct store_badge *b)
+{
+	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
+	    "WHERE org_id = ? AND slug = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_text(st, 2, slug);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	badge_row(st, b);
+	b->slug = xstrdup(b->slug);
+	b->name = xstrdup(b->name);
+	b->description = xstrdup(b->description);
+	b->criteria = xstrdup(b->criteria);
+	b->subject = xstrdup(b->subject);
+	b->body = xstrdup(b->body);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_badge_release(struct store_badge *b)
+{
+	free(b->slug);
+	free(b->name);
+	free(b->description);
+	free(b->criteria);
+	free(b->subject);
+	free(b->body);
+	memset(b, 0, sizeof *b);
+}
+
+void
+store_badge_list(struct store *s, long long org_id, store_badge_fn *fn,
+    void *arg)
+{
+	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
+	    "WHERE org_id = ? ORDER BY slug";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_badge b;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	while (store_row(s, st)) {
+		badge_row(st, &b);
+		fn(&b, arg);
+	}
+}
+
+void
+store_badge_update(struct store *s, const struct store_badge *b)
+{
+	static const char sql[] = "UPDATE badge SET name = ?, "
+	    "description = ?, criteria = ?, valid_days = ?, subject = ?, "
+	    "body = ? WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, b->name);
+	store_bind_text(st, 2, b->description);
+	store_bind_text(st, 3, b->criteria);
+	store_bind_int_or_null(st, 4, b->valid_days, -1);
+	store_bind_text(st, 5, b->subject);
+	store_bind_text(st, 6, b->body);
+	sqlite3_bind_int64(st, 7, b->id);
+	store_exec(s, st);
+}
+
+/* Members. */
+
+#define MEMBER_COLS "id, org_id, email, role, created"
+
+static void
+member_row(sqlite3_stmt *st, struct store_member *m)
+{
+	m->id = sqlite3_column_int64(st, 0);
+	m->org_id = sqlite3_column_int64(st, 1);
+	m->email = (char *)store_col_text(st, 2);
+	m->role = (char *)store_col_text(st, 3);
+	m->created = sqlite3_column_int64(st, 4);
+}
+
+int
+store_member_add(struct store *s, long long org_id, const char *email,
+    const char *role, long long *id)
+{
+	static const char sql[] = "INSERT INTO member (org_id, email, role, "
+	    "created) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_text(st, 2, email);
+	store_bind_text(st, 3, role);
+	sqlite3_bind_int64(st, 4, store_now());
+	return insert(s, st, id);
+}
+
+int
+store_member_get(struct store *s, long long org_id, const char *email,
+    struct store_member *m)
+{
+	static const char sql[] = "SELECT " MEMBER_COLS " FROM member "
+	    "WHERE org_id = ? AND email = ? AND removed IS NULL";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_text(st, 2, email);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	member_row(st, m);
+	m->email = xstrdup(m->email);
+	m->role = xstrdup(m->role);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_member_release(struct store_member *m)
+{
+	free(m->email);
+	free(m->role);
+	memset(m, 0, sizeof *m);
+}
+
+int
+store_member_remove(struct store *s, long long org_id, const char *email)
+{
+	/* The row stays, marked removed, for the audit trail and the jobs
+	 * that name its keys; the keys are revoked. */
+	static const char keys[] = "UPDATE api_key SET revoked = ?1 "
+	    "WHERE revoked IS NULL AND member_id = (SELECT id FROM member "
+	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL)";
+	static const char sql[] = "UPDATE member SET removed = ?1 "
+	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL";
+	sqlite3_stmt *st = store_stmt(s, keys);
+
+	sqlite3_bind_int64(st, 1, store_now());
+	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_text(st, 3, email);
+	store_exec(s, st);
+	st = store_stmt(s, sql);
+	sqlite3_bind_int64(st, 1, store_now());
+	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_text(st, 3, email);
+	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
+}
+
+void
+store_member_list(struct store *s, long long org_id, store_member_fn *fn,
+    void *arg)
+{
+	static const char sql[] = "SELECT " MEMBER_COLS " FROM member "
+	    "WHERE org_id = ? AND removed IS NULL ORDER BY email";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_member m;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	while (store_row(s, st)) {
+		member_row(st, &m);
+		fn(&m, arg);
+	}
+}
+
+/* API keys. */
+
+#define APIKEY_COLS "k.id, k.prefix, k.hash, k.member_id, m.email, " \
+	"m.role, m.org_id, k.created, k.last_used, k.revoked, k.rate"
+
+static void
+apikey_row(sqlite3_stmt *st, struct store_apikey *k)
+{
+	k->id = sqlite3_column_int64(st, 0);
+	k->prefix = (char *)store_col_text(st, 1);
+	memcpy(k->hash, sqlite3_column_blob(st, 2), 32);
+	k->member_id = sqlite3_column_int64(st, 3);
+	k->member_email = (char *)store_col_text(st, 4);
+	k->role = (char *)store_col_text(st, 5);
+	k->org_id = sqlite3_column_int64(st, 6);
+	k->created = sqlite3_column_int64(st, 7);
+	k->last_used = store_col_int(st, 8, 0);
+	k->revoked = store_col_int(st, 9, 0);
+	k->rate = sqlite3_column_int64(st, 10);
+}
+
+void
+store_apikey_add(struct store *s, long long member_id, const char *prefix,
+    const unsigned char hash[32], long long rate)
+{
+	static const char sql[] = "INSERT INTO api_key (prefix, hash, "
+	    "member_id, created, rate) VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, prefix);
+	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, member_id);
+	sqlite3_bind_int64(st, 4, store_now());
+	sqlite3_bind_int64(st, 5, rate);
+	if (insert(s, st, NULL) != 0)
+		store_die(s, "api key prefix taken");
+}
+
+int
+store_apikey_get(struct store *s, const char *prefix,
+    struct store_apikey *k)
+{
+	static const char sql[] = "SELECT " APIKEY_COLS " FROM api_key k "
+	    "JOIN member m ON m.id = k.member_id WHERE k.prefix = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, prefix);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	apikey_row(st, k);
+	k->prefix = xstrdup(k->prefix);
+	k->member_email = xstrdup(k->member_email);
+	k->role = xstrdup(k->role);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_apikey_release(struct store_apikey *k)
+{
+	free(k->prefix);
+	free(k->member_email);
+	free(k->role);
+	memset(k, 0, sizeof *k);
+}
+
+void
+store_apikey_list(struct store *s, long long org_id, store_apikey_fn *fn,
+    void *arg)
+{
+	static const char sql[] = "SELECT " APIKEY_COLS " FROM api_key k "
+	    "JOIN member m ON m.id = k.member_id WHERE m.org_id = ? "
+	    "ORDER BY k.id";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_apikey k;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	while (store_row(s, st)) {
+		apikey_row(st, &k);
+		fn(&k, arg);
+	}
+}
+
+int
+store_apikey_revoke(struct store *s, long long org_id, const char *prefix)
+{
+	static const char sql[] = "UPDATE api_key SET revoked = ?1 "
+	    "WHERE prefix = ?2 AND revoked IS NULL AND (?3 = 0 OR member_id "
+	    "IN (SELECT id FROM member WHERE org_id = ?3))";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, store_now());
+	store_bind_text(st, 2, prefix);
+	sqlite3_bind_int64(st, 3, org_id);
+	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
+}
+
+void
+store_apikey_touch(struct store *s, long long id)
+{
+	static const char sql[] = "UPDATE api_key SET last_used = ? "
+	    "WHERE id = ?";
+
+	set_int(s, sql, id, store_now(), -1);
+}

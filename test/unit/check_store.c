@@ -1,0 +1,169 @@
+/*
+ * check_store.c: the database file: its modes, its schema version, and
+ * that no secret reaches its bytes.
+ */
+#define _GNU_SOURCE		/* memmem */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "sign.h"
+#include "store.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/check_store.XXXXXX";
+static char path[64], keypath[64];
+
+static void
+setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/credpipe.db", dir);
+	snprintf(keypath, sizeof keypath, "%s/credpipe.key", dir);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static mode_t
+mode_of(const char *suffix)
+{
+	char p[80];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s%s", path, suffix);
+	ck_assert_msg(stat(p, &st) == 0, "no %s", p);
+	return st.st_mode & 0777;
+}
+
+START_TEST(modes_and_version)
+{
+	struct store *s;
+	long long id;
+
+	umask(022);
+	s = store_open(path, STORE_CREATE);
+	ck_assert_int_eq(store_file_version(s), store_schema_version());
+	ck_assert_int_ge(store_schema_version(), 2);
+	store_begin(s);
+	ck_assert_int_eq(store_org_create(s, "a", "A", "free", &id), 0);
+	ck_assert_int_eq(store_org_create(s, "a", "A", "free", &id),
+	    STORE_EXISTS);
+	store_commit(s);
+	/* While open, the WAL and shared-memory files exist: all 0600. */
+	ck_assert_uint_eq(mode_of(""), 0600);
+	ck_assert_uint_eq(mode_of("-wal"), 0600);
+	ck_assert_uint_eq(mode_of("-shm"), 0600);
+	store_close(s);
+	s = store_open(path, 0);
+	ck_assert_int_eq(store_file_version(s), store_schema_version());
+	store_close(s);
+}
+END_TEST
+
+static int
+contains(const struct buf *file, const void *needle, size_t n)
+{
+	return memmem(file->p, file->len, needle, n) != NULL;
+}
+
+/* Everything the database directory holds, the WAL included. */
+static void
+slurp_db(struct buf *b)
+{
+	static const char *const suffixes[] = { "", "-wal" };
+	size_t i, n;
+	char p[80], chunk[4096];
+
+	buf_reset(b);
+	for (i = 0; i < 2; i++) {
+		FILE *f;
+
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		if (!(f = fopen(p, "rb")))
+			continue;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_add(b, chunk, n);
+		fclose(f);
+	}
+}
+
+START_TEST(no_secret_in_file)
+{
+	unsigned char pk[32], sealed[SIGN_SEALED_LEN], *sk, hash[32];
+	char err[SIGN_ERR_MAX], prefix[AUTH_PREFIX_LEN + 1];
+	const char *secret;
+	struct sign_master *m;
+	struct auth_newkey k;
+	struct buf file = BUF_INIT;
+	struct store *s;
+	long long org, member;
+
+	ck_assert_int_eq(sign_master_create(keypath, err), 0);
+	ck_assert_int_eq(sign_master_load(keypath, &m, err), 0);
+	s = store_open(path, STORE_CREATE);
+	ck_assert_int_eq(store_org_create(s, "acme", "Acme", "free", &org), 0);
+	sign_keypair_new(m, pk, sealed);
+	store_key_add(s, org, pk, sealed, sizeof sealed);
+	ck_assert_int_eq(store_member_add(s, org, "a@b.cd", "owner",
+	    &member), 0);
+	auth_key_new(&k);
+	store_apikey_add(s, member, k.prefix, k.hash, 10);
+
+	/* The secret as it would be used: unsealed from the database. */
+	sk = sign_unseal(m, sealed, sizeof sealed, pk, err);
+	ck_assert_ptr_nonnull(sk);
+	secret = k.key + 5 + AUTH_PREFIX_LEN;
+	ck_assert_int_eq(auth_key_parse(k.key, prefix, hash), 0);
+
+	slurp_db(&file);
+	ck_assert_uint_gt(file.len, 0);
+	ck_assert_msg(contains(&file, pk, 32), "the public key is stored");
+	ck_assert_msg(contains(&file, sealed, sizeof sealed), "sealed kept");
+	ck_assert_msg(!contains(&file, sk, 32), "the seed is in the file");
+	ck_assert_msg(!contains(&file, sk, 64), "the secret key is there");
+	ck_assert_msg(!contains(&file, k.key, strlen(k.key)), "API key");
+	ck_assert_msg(!contains(&file, secret, AUTH_SECRET_LEN), "secret");
+	{
+		unsigned char raw[AUTH_SECRET_LEN / 2];
+
+		sodium_hex2bin(raw, sizeof raw, secret, AUTH_SECRET_LEN,
+		    NULL, NULL, NULL);
+		ck_assert_msg(!contains(&file, raw, sizeof raw),
+		    "the secret's bytes are in the file");
+	}
+	/* Close, check again after the checkpoint folds the WAL in. */
+	store_close(s);
+	slurp_db(&file);
+	ck_assert_msg(!contains(&file, sk, 32), "the seed is in the file");
+	ck_assert_msg(!contains(&file, secret, AUTH_SECRET_LEN), "secret");
+	ck_assert_msg(contains(&file, k.prefix, AUTH_PREFIX_LEN), "prefix");
+	sign_secret_free(sk);
+	sign_master_free(m);
+	buf_release(&file);
+}
+END_TEST
+
+Suite *
+suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, modes_and_version);
+	tcase_add_test(tc, no_secret_in_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
