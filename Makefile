@@ -32,7 +32,7 @@ UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 
 # Debian packages that building and testing need.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
-	mandoc perl clang libclang-rt-14-dev
+	mandoc perl sqlite3 binutils clang libclang-rt-14-dev
 
 all: $(BINS)
 

@@ -1,0 +1,902 @@
+/*
+ * org-admin: the operator's tool.  It creates the database and the master
+ * key, and manages organizations, their signing keys, badges, members, API
+ * keys and credentials (DESIGN.md sections 8 and 9).
+ *
+ * It takes no API key: whoever can write the database and read the master
+ * key is the operator.  Every change is one transaction that also writes
+ * the audit log, so a refused command changes nothing.  Lists go to stdout
+ * TAB-separated, one object a line; messages go to stderr.
+ */
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "config.h"
+#include "email.h"
+#include "exitcodes.h"
+#include "multibase.h"
+#include "record.h"
+#include "sign.h"
+#include "store.h"
+#include "utf8.h"
+#include "util.h"
+
+static const char *db_path;
+static const char *key_opt;
+static struct store *db;
+
+static const char default_subject[] = "Your {{badge}} credential from {{org}}";
+static const char default_body[] =
+    "Hello {{name}},\n"
+    "\n"
+    "{{org}} has awarded you {{badge}}.\n"
+    "\n"
+    "Your credential is attached to this message as credential.json.  It is\n"
+    "a signed Open Badges 3.0 credential: keep it, share it, and anyone can\n"
+    "check that {{org}} issued it to you.\n"
+    "\n"
+    "Credential: {{credential_id}}\n"
+    "Valid until: {{valid_until}}\n";
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: org-admin [-d db] [-k keyfile] init\n"
+	    "       org-admin [-d db] org create [-p plan] slug name\n"
+	    "       org-admin [-d db] org list\n"
+	    "       org-admin [-d db] org show slug\n"
+	    "       org-admin [-d db] org approve [-u] slug\n"
+	    "       org-admin [-d db] org plan slug plan\n"
+	    "       org-admin [-d db] org quota slug count | default\n"
+	    "       org-admin [-d db] org sender slug address [name]\n"
+	    "       org-admin [-d db] [-k keyfile] key generate org\n"
+	    "       org-admin [-d db] key list org\n"
+	    "       org-admin [-d db] badge create [-b body] [-c criteria] "
+	    "[-D description] [-s subject] [-v days] org slug name\n"
+	    "       org-admin [-d db] badge list org\n"
+	    "       org-admin [-d db] badge show org slug\n"
+	    "       org-admin [-d db] badge set org slug field value\n"
+	    "       org-admin [-d db] member add org email role\n"
+	    "       org-admin [-d db] member remove org email\n"
+	    "       org-admin [-d db] member list org\n"
+	    "       org-admin [-d db] apikey create [-r rate] org email\n"
+	    "       org-admin [-d db] apikey list org\n"
+	    "       org-admin [-d db] apikey revoke prefix\n"
+	    "       org-admin [-d db] apikey check\n"
+	    "       org-admin [-d db] credential list org [badge]\n"
+	    "       org-admin [-d db] credential show [-j] id\n"
+	    "       org-admin [-d db] credential revoke [-r reason] id\n");
+	exit(status);
+}
+
+/* Refuse bad input: nothing has changed yet, or the transaction that
+ * holds the change is rolled back as the program ends. */
+static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2),
+    noreturn));
+
+static void
+bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	exit(EXIT_DATAERR);
+}
+
+static struct store *
+open_db(void)
+{
+	if (!db)
+		db = store_open(db_path, 0);
+	return db;
+}
+
+static void
+need_args(int argc, int min, int max)
+{
+	if (argc < min || argc > max)
+		usage(EXIT_USAGE);
+}
+
+static void
+check_slug(const char *what, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || (s[i] == '-' && i > 0)))
+			break;
+	if (n == 0 || n > 64 || i < n)
+		bad("%s '%s': use 1 to 64 lowercase letters, digits and "
+		    "hyphens, not starting with a hyphen", what, s);
+}
+
+/* A name shown to people: one line of UTF-8, 1 to 256 characters. */
+static void
+check_name(const char *what, const char *s)
+{
+	size_t n = strlen(s);
+	int partial;
+
+	if (utf8_check(s, n, &partial) != n)
+		bad("%s is not UTF-8", what);
+	if (n == 0 || utf8_count(s, n) > 256)
+		bad("%s must have 1 to 256 characters", what);
+	if (utf8_find_control(s, n))
+		bad("%s must not hold control characters", what);
+}
+
+static void
+check_text(const char *what, const char *s)
+{
+	int partial;
+
+	if (utf8_check(s, strlen(s), &partial) != strlen(s))
+		bad("%s is not UTF-8", what);
+}
+
+static long long
+parse_count(const char *what, const char *s)
+{
+	unsigned long v;
+
+	if (parse_ulong(s, 0, 1000000000, &v) != 0)
+		bad("%s '%s' is not a number from 0 up", what, s);
+	return (long long)v;
+}
+
+/* The organization named slug, or refuse. */
+static void
+get_org(const char *slug, struct store_org *o)
+{
+	if (store_org_get(open_db(), slug, o) != 0)
+		bad("no organization '%s'", slug);
+}
+
+static void
+get_badge(const struct store_org *o, const char *slug, struct store_badge *b)
+{
+	if (store_badge_get(db, o->id, slug, b) != 0)
+		bad("organization %s has no badge '%s'", o->slug, slug);
+}
+
+/* The address of a member or sender, checked and lowercased; the caller
+ * frees it. */
+static char *
+get_email(const char *s)
+{
+	char why[EMAIL_WHY_MAX], *e = xstrdup(s);
+
+	if (email_check(e, strlen(e), why) != 0)
+		bad("'%s': %s", s, why);
+	return e;
+}
+
+static void
+audit(long long org_id, const char *action, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+audit(long long org_id, const char *action, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	store_audit(db, org_id, action, b.p);
+	buf_release(&b);
+}
+
+/* Print fields TAB-separated, escaped as in a record stream. */
+static void
+print_row(int n, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, '\t');
+		record_escape(&b, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	buf_addc(&b, '\n');
+	fputs(b.p, stdout);
+	buf_release(&b);
+}
+
+static const char *
+when(long long t, char buf[ISO_TIME_MAX])
+{
+	if (t == 0)
+		return "-";
+	iso_time(t, buf);
+	return buf;
+}
+
+/* init */
+
+static int
+cmd_init(int argc, char **argv)
+{
+	char err[SIGN_ERR_MAX], *keyfile;
+	struct sign_master *m;
+	int fresh, rc;
+
+	(void)argv;
+	need_args(argc, 1, 1);
+	keyfile = config_master_key(key_opt, db_path);
+	fresh = access(db_path, F_OK) != 0;
+	store_close(store_open(db_path, STORE_CREATE));
+	if (fresh)
+		warnx("created the database %s", db_path);
+	if (access(keyfile, F_OK) != 0) {
+		if ((rc = sign_master_create(keyfile, err)) != 0)
+			errx(rc, "%s", err);
+		warnx("created the master key %s: keep it safe and private; "
+		    "without it no signing key can be used", keyfile);
+	}
+	if ((rc = sign_master_load(keyfile, &m, err)) != 0)
+		errx(rc, "%s", err);
+	sign_master_free(m);
+	free(keyfile);
+	return 0;
+}
+
+/* org */
+
+static void
+print_org(const struct store_org *o, void *arg)
+{
+	char q[24];
+
+	(void)arg;
+	snprintf(q, sizeof q, "%lld", auth_org_quota(o));
+	print_row(7, o->slug, o->name, o->plan, o->approved ? "approved" :
+	    "unapproved", q, o->sender_email, o->sender_name);
+}
+
+static int
+cmd_org(int argc, char **argv)
+{
+	const char *plan = "free";
+	struct store_org o;
+	long long id;
+	int c, unapprove = 0;
+
+	if (argc < 2)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	if (strcmp(argv[0], "create") == 0) {
+		for (optind = 0; (c = getopt(argc, argv, "+p:")) != -1;) {
+			if (c != 'p')
+				usage(EXIT_USAGE);
+			plan = optarg;
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 2, 2);
+		check_slug("organization", argv[0]);
+		check_name("the organization's name", argv[1]);
+		if (auth_plan_parse(plan) < 0)
+			bad("no plan '%s': free, professional or enterprise",
+			    plan);
+		store_begin(open_db());
+		if (store_org_create(db, argv[0], argv[1], plan, &id) != 0)
+			bad("organization '%s' exists already", argv[0]);
+		audit(id, "org create", "slug=%s name=%s plan=%s", argv[0],
+		    argv[1], plan);
+		store_commit(db);
+		warnx("created organization %s on the %s plan, not approved "
+		    "yet", argv[0], plan);
+	} else if (strcmp(argv[0], "list") == 0) {
+		need_args(argc, 1, 1);
+		store_org_list(open_db(), print_org, NULL);
+	} else if (strcmp(argv[0], "show") == 0) {
+		struct store_key k;
+		char t[ISO_TIME_MAX], did[DIDKEY_MAX], q[48];
+
+		need_args(argc, 2, 2);
+		get_org(argv[1], &o);
+		snprintf(q, sizeof q, "%lld (%s)", auth_org_quota(&o),
+		    o.quota >= 0 ? "set for this organization" : "the plan's");
+		if (store_key_active(db, o.id, &k) == 0) {
+			didkey_from_ed25519(k.pk, did);
+			store_key_release(&k);
+		} else {
+			snprintf(did, sizeof did, "none");
+		}
+		print_row(2, "slug", o.slug);
+		print_row(2, "name", o.name);
+		print_row(2, "plan", o.plan);
+		print_row(2, "approved", o.approved ? "yes" : "no");
+		print_row(2, "quota", q);
+		print_row(2, "sender", o.sender_email);
+		print_row(2, "sender-name", o.sender_name);
+		print_row(2, "signing-key", did);
+		print_row(2, "created", when(o.created, t));
+		store_org_release(&o);
+	} else if (strcmp(argv[0], "approve") == 0) {
+		for (optind = 0; (c = getopt(argc, argv, "+u")) != -1;) {
+			if (c != 'u')
+				usage(EXIT_USAGE);
+			unapprove = 1;
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 1, 1);
+		store_begin(open_db());
+		get_org(argv[0], &o);
+		store_org_set_approved(db, o.id, !unapprove);
+		audit(o.id, unapprove ? "org unapprove" : "org approve",
+		    "slug=%s", o.slug);
+		store_commit(db);
+		store_org_release(&o);
+	} else if (strcmp(argv[0], "plan") == 0) {
+		need_args(argc, 3, 3);
+		if (auth_plan_parse(argv[2]) < 0)
+			bad("no plan '%s': free, professional or enterprise",
+			    argv[2]);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		store_org_set_plan(db, o.id, argv[2]);
+		audit(o.id, "org plan", "slug=%s plan=%s was=%s", o.slug,
+		    argv[2], o.plan);
+		store_commit(db);
+		store_org_release(&o);
+	} else if (strcmp(argv[0], "quota") == 0) {
+		long long quota = -1;
+
+		need_args(argc, 3, 3);
+		if (strcmp(argv[2], "default") != 0)
+			quota = parse_count("quota", argv[2]);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		store_org_set_quota(db, o.id, quota);
+		audit(o.id, "org quota", "slug=%s quota=%s", o.slug, argv[2]);
+		store_commit(db);
+		store_org_release(&o);
+	} else if (strcmp(argv[0], "sender") == 0) {
+		char *email;
+
+		need_args(argc, 3, 4);
+		email = get_email(argv[2]);
+		if (argc == 4)
+			check_name("the sender's name", argv[3]);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		store_org_set_sender(db, o.id, email, argc == 4 ? argv[3] : "");
+		audit(o.id, "org sender", "slug=%s sender=%s name=%s", o.slug,
+		    email, argc == 4 ? argv[3] : "");
+		store_commit(db);
+		store_org_release(&o);
+		free(email);
+	} else {
+		usage(EXIT_USAGE);
+	}
+	return 0;
+}
+
+/* key */
+
+static void
+print_key(const struct store_key *k, void *arg)
+{
+	char did[DIDKEY_MAX], t[ISO_TIME_MAX];
+
+	(void)arg;
+	didkey_from_ed25519(k->pk, did);
+	print_row(3, did, when(k->created, t), k->active ? "active" :
+	    "retired");
+}
+
+static int
+cmd_key(int argc, char **argv)
+{
+	unsigned char pk[32], sealed[SIGN_SEALED_LEN];
+	char err[SIGN_ERR_MAX], did[DIDKEY_MAX], *keyfile;
+	struct sign_master *m;
+	struct store_org o;
+	int rc;
+
+	need_args(argc, 3, 3);
+	if (strcmp(argv[1], "list") == 0) {
+		get_org(argv[2], &o);
+		store_key_list(db, o.id, print_key, NULL);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[1], "generate") != 0)
+		usage(EXIT_USAGE);
+	keyfile = config_master_key(key_opt, db_path);
+	open_db();
+	if ((rc = sign_master_load(keyfile, &m, err)) != 0)
+		errx(rc, "%s", err);
+	free(keyfile);
+	store_begin(db);
+	get_org(argv[2], &o);
+	sign_keypair_new(m, pk, sealed);
+	sign_master_free(m);
+	store_key_add(db, o.id, pk, sealed, sizeof sealed);
+	didkey_from_ed25519(pk, did);
+	audit(o.id, "key generate", "slug=%s key=%s", o.slug, did);
+	store_commit(db);
+	puts(did);
+	warnx("%s signs with a new key from now on; its older keys stay "
+	    "for verification", o.slug);
+	store_org_release(&o);
+	return 0;
+}
+
+/* badge */
+
+static void
+print_badge(const struct store_badge *b, void *arg)
+{
+	char v[24];
+
+	(void)arg;
+	if (b->valid_days < 0)
+		snprintf(v, sizeof v, "none");
+	else
+		snprintf(v, sizeof v, "%lld", b->valid_days);
+	print_row(3, b->slug, b->name, v);
+}
+
+static long long
+parse_validity(const char *s)
+{
+	unsigned long v;
+
+	if (strcmp(s, "none") == 0)
+		return -1;
+	if (parse_ulong(s, 1, 100000, &v) != 0)
+		bad("validity '%s': a number of days from 1 to 100000, or "
+		    "none", s);
+	return (long long)v;
+}
+
+/* Set one field of a badge from its name. */
+static void
+set_badge_field(struct store_badge *b, const char *field, char *value)
+{
+	if (strcmp(field, "name") == 0) {
+		check_name("the badge's name", value);
+		b->name = value;
+	} else if (strcmp(field, "description") == 0) {
+		check_text("the description", value);
+		b->description = value;
+	} else if (strcmp(field, "criteria") == 0) {
+		check_text("the criteria", value);
+		b->criteria = value;
+	} else if (strcmp(field, "validity") == 0) {
+		b->valid_days = parse_validity(value);
+	} else if (strcmp(field, "subject") == 0) {
+		check_name("the subject", value);
+		b->subject = value;
+	} else if (strcmp(field, "body") == 0) {
+		check_text("the body", value);
+		b->body = value;
+	} else {
+		bad("no badge field '%s': name, description, criteria, "
+		    "validity, subject or body", field);
+	}
+}
+
+static int
+cmd_badge(int argc, char **argv)
+{
+	struct store_badge b;
+	struct store_org o;
+	int c;
+
+	if (argc < 2)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	if (strcmp(argv[0], "create") == 0) {
+		memset(&b, 0, sizeof b);
+		b.valid_days = -1;
+		b.description = b.criteria = (char *)"";
+		b.subject = (char *)default_subject;
+		b.body = (char *)default_body;
+		for (optind = 0; (c = getopt(argc, argv, "+b:c:D:s:v:")) != -1;) {
+			switch (c) {
+			case 'b': set_badge_field(&b, "body", optarg); break;
+			case 'c': set_badge_field(&b, "criteria", optarg); break;
+			case 'D': set_badge_field(&b, "description", optarg); break;
+			case 's': set_badge_field(&b, "subject", optarg); break;
+			case 'v':
+				if (strcmp(optarg, "none") == 0)
+					bad("-v takes a number of days; leave "
+					    "it out for no expiry");
+				set_badge_field(&b, "validity", optarg);
+				break;
+			default: usage(EXIT_USAGE);
+			}
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 3, 3);
+		check_slug("badge", argv[1]);
+		set_badge_field(&b, "name", argv[2]);
+		store_begin(open_db());
+		get_org(argv[0], &o);
+		b.org_id = o.id;
+		b.slug = argv[1];
+		if (store_badge_create(db, &b, &b.id) != 0)
+			bad("organization %s has a badge '%s' already", o.slug,
+			    argv[1]);
+		audit(o.id, "badge create", "org=%s badge=%s name=%s "
+		    "validity=%lld", o.slug, b.slug, b.name, b.valid_days);
+		store_commit(db);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		need_args(argc, 2, 2);
+		get_org(argv[1], &o);
+		store_badge_list(db, o.id, print_badge, NULL);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[0], "show") == 0) {
+		char v[24], t[ISO_TIME_MAX];
+
+		need_args(argc, 3, 3);
+		get_org(argv[1], &o);
+		get_badge(&o, argv[2], &b);
+		snprintf(v, sizeof v, "%lld", b.valid_days);
+		print_row(2, "slug", b.slug);
+		print_row(2, "name", b.name);
+		print_row(2, "description", b.description);
+		print_row(2, "criteria", b.criteria);
+		print_row(2, "validity", b.valid_days < 0 ? "none" : v);
+		print_row(2, "subject", b.subject);
+		print_row(2, "body", b.body);
+		print_row(2, "created", when(b.created, t));
+		store_badge_release(&b);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[0], "set") == 0) {
+		struct store_badge nb;
+
+		need_args(argc, 5, 5);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		get_badge(&o, argv[2], &b);
+		nb = b;
+		set_badge_field(&nb, argv[3], argv[4]);
+		store_badge_update(db, &nb);
+		audit(o.id, "badge set", "org=%s badge=%s %s=%s", o.slug,
+		    b.slug, argv[3], argv[4]);
+		store_commit(db);
+		store_badge_release(&b);
+		store_org_release(&o);
+		return 0;
+	}
+	usage(EXIT_USAGE);
+	return 0;
+}
+
+/* member */
+
+static void
+print_member(const struct store_member *m, void *arg)
+{
+	char t[ISO_TIME_MAX];
+
+	(void)arg;
+	print_row(3, m->email, m->role, when(m->created, t));
+}
+
+static int
+cmd_member(int argc, char **argv)
+{
+	struct store_org o;
+	char *email;
+
+	if (argc < 3)
+		usage(EXIT_USAGE);
+	if (strcmp(argv[1], "list") == 0) {
+		need_args(argc, 3, 3);
+		get_org(argv[2], &o);
+		store_member_list(db, o.id, print_member, NULL);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[1], "add") == 0) {
+		need_args(argc, 5, 5);
+		email = get_email(argv[3]);
+		if (auth_role_parse(argv[4]) < 0)
+			bad("no role '%s': viewer, issuer, admin or owner",
+			    argv[4]);
+		store_begin(open_db());
+		get_org(argv[2], &o);
+		if (store_member_add(db, o.id, email, argv[4], NULL) != 0)
+			bad("%s is a member of %s already", email, o.slug);
+		audit(o.id, "member add", "org=%s email=%s role=%s", o.slug,
+		    email, argv[4]);
+	} else if (strcmp(argv[1], "remove") == 0) {
+		need_args(argc, 4, 4);
+		email = get_email(argv[3]);
+		store_begin(open_db());
+		get_org(argv[2], &o);
+		if (store_member_remove(db, o.id, email) != 0)
+			bad("%s is not a member of %s", email, o.slug);
+		audit(o.id, "member remove", "org=%s email=%s", o.slug, email);
+	} else {
+		usage(EXIT_USAGE);
+		return 0;
+	}
+	store_commit(db);
+	store_org_release(&o);
+	free(email);
+	return 0;
+}
+
+/* apikey */
+
+static void
+print_apikey(const struct store_apikey *k, void *arg)
+{
+	char prefix[8 + AUTH_PREFIX_LEN], rate[24];
+	char c[ISO_TIME_MAX], u[ISO_TIME_MAX], r[ISO_TIME_MAX];
+
+	(void)arg;
+	snprintf(prefix, sizeof prefix, "cpk_%s", k->prefix);
+	snprintf(rate, sizeof rate, "%lld", k->rate);
+	print_row(7, prefix, k->member_email, k->role, when(k->created, c),
+	    when(k->last_used, u), k->revoked ? when(k->revoked, r) :
+	    "active", rate);
+}
+
+static int
+cmd_apikey(int argc, char **argv)
+{
+	struct store_member m;
+	struct auth_newkey nk;
+	struct store_org o;
+	long long rate = 10;
+	char *email;
+	int c;
+
+	if (argc < 2)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	if (strcmp(argv[0], "create") == 0) {
+		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
+			if (c != 'r')
+				usage(EXIT_USAGE);
+			rate = parse_count("rate", optarg);
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 2, 2);
+		email = get_email(argv[1]);
+		store_begin(open_db());
+		get_org(argv[0], &o);
+		if (store_member_get(db, o.id, email, &m) != 0)
+			bad("%s is not a member of %s; add them with org-admin "
+			    "member add", email, o.slug);
+		auth_key_new(&nk);
+		store_apikey_add(db, m.id, nk.prefix, nk.hash, rate);
+		audit(o.id, "apikey create", "org=%s member=%s prefix=cpk_%s "
+		    "rate=%lld", o.slug, email, nk.prefix, rate);
+		store_commit(db);
+		puts(nk.key);
+		warnx("API key cpk_%s... for %s (%s of %s); it is shown this "
+		    "once", nk.prefix, email, m.role, o.slug);
+		store_member_release(&m);
+		store_org_release(&o);
+		free(email);
+		return 0;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		need_args(argc, 2, 2);
+		get_org(argv[1], &o);
+		store_apikey_list(db, o.id, print_apikey, NULL);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[0], "revoke") == 0) {
+		struct store_apikey k;
+		char *p;
+
+		need_args(argc, 2, 2);
+		p = argv[1];
+		if (strncmp(p, "cpk_", 4) == 0)
+			p += 4;
+		if (strlen(p) > AUTH_PREFIX_LEN && p[AUTH_PREFIX_LEN] == '_')
+			p[AUTH_PREFIX_LEN] = '\0';
+		store_begin(open_db());
+		if (store_apikey_get(db, p, &k) != 0)
+			errx(EXIT_NOPERM, "no API key cpk_%s", p);
+		if (store_apikey_revoke(db, 0, p) != 0)
+			errx(EXIT_NOPERM, "API key cpk_%s is revoked already",
+			    p);
+		audit(k.org_id, "apikey revoke", "prefix=cpk_%s member=%s", p,
+		    k.member_email);
+		store_commit(db);
+		store_apikey_release(&k);
+		return 0;
+	}
+	if (strcmp(argv[0], "check") == 0) {
+		char err[AUTH_ERR_MAX];
+		struct auth_who who;
+		int rc;
+
+		need_args(argc, 1, 1);
+		store_begin(open_db());
+		if ((rc = auth_login(db, config_api_key(), &who, err)) != 0)
+			errx(rc, "%s", err);
+		store_commit(db);
+		print_row(3, who.org.slug, who.member_email,
+		    auth_role_name(who.role));
+		auth_who_release(&who);
+		return 0;
+	}
+	usage(EXIT_USAGE);
+	return 0;
+}
+
+/* credential */
+
+static void
+print_cred(const struct store_cred *c, void *arg)
+{
+	long long now = *(long long *)arg;
+	char i[ISO_TIME_MAX], e[ISO_TIME_MAX];
+	const char *state = "active";
+
+	if (c->revoked)
+		state = c->superseded_by[0] ? "superseded" : "revoked";
+	else if (c->expires && c->expires <= now)
+		state = "expired";
+	print_row(7, c->id, c->badge_slug, c->email, c->name,
+	    when(c->issued, i), when(c->expires, e), state);
+}
+
+static int
+cmd_credential(int argc, char **argv)
+{
+	const char *reason = "revoked by the operator";
+	struct store_badge b;
+	struct store_cred cr;
+	struct store_org o;
+	long long now = store_now();
+	int c, json = 0;
+
+	if (argc < 2)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	if (strcmp(argv[0], "list") == 0) {
+		need_args(argc, 2, 3);
+		get_org(argv[1], &o);
+		if (argc == 3) {
+			get_badge(&o, argv[2], &b);
+			store_cred_list(db, o.id, b.id, print_cred, &now);
+			store_badge_release(&b);
+		} else {
+			store_cred_list(db, o.id, 0, print_cred, &now);
+		}
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[0], "show") == 0) {
+		char t[ISO_TIME_MAX];
+
+		for (optind = 0; (c = getopt(argc, argv, "+j")) != -1;) {
+			if (c != 'j')
+				usage(EXIT_USAGE);
+			json = 1;
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 1, 1);
+		if (store_cred_get(open_db(), 0, argv[0], &cr) != 0)
+			bad("no credential '%s'", argv[0]);
+		if (json) {
+			if (!cr.document[0])
+				bad("credential %s has no signed document",
+				    cr.id);
+			puts(cr.document);
+		} else {
+			print_row(2, "id", cr.id);
+			print_row(2, "badge", cr.badge_slug);
+			print_row(2, "email", cr.email);
+			print_row(2, "name", cr.name);
+			print_row(2, "issued", when(cr.issued, t));
+			print_row(2, "expires", when(cr.expires, t));
+			print_row(2, "revoked", when(cr.revoked, t));
+			print_row(2, "revoke-reason", cr.revoke_reason);
+			print_row(2, "supersedes", cr.supersedes);
+			print_row(2, "superseded-by", cr.superseded_by);
+		}
+		store_cred_release(&cr);
+		return 0;
+	}
+	if (strcmp(argv[0], "revoke") == 0) {
+		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
+			if (c != 'r')
+				usage(EXIT_USAGE);
+			reason = optarg;
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 1, 1);
+		check_name("the reason", reason);
+		store_begin(open_db());
+		if (store_cred_get(db, 0, argv[0], &cr) != 0)
+			bad("no credential '%s'", argv[0]);
+		if (store_cred_revoke(db, 0, cr.id, reason) != 0)
+			bad("credential %s is revoked already", cr.id);
+		audit(cr.org_id, "credential revoke", "id=%s reason=%s",
+		    cr.id, reason);
+		store_commit(db);
+		store_cred_release(&cr);
+		return 0;
+	}
+	usage(EXIT_USAGE);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "org", cmd_org },
+	{ "key", cmd_key },
+	{ "badge", cmd_badge },
+	{ "member", cmd_member },
+	{ "apikey", cmd_apikey },
+	{ "credential", cmd_credential },
+};
+
+int
+main(int argc, char *argv[])
+{
+	const char *db_opt = NULL;
+	size_t i;
+	int c, rc;
+
+	while ((c = getopt(argc, argv, "+d:hk:")) != -1) {
+		switch (c) {
+		case 'd':
+			db_opt = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'k':
+			key_opt = optarg;
+			break;
+		default:
+			usage(EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(EXIT_USAGE);
+	db_path = config_db(db_opt);
+	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		rc = commands[i].fn(argc, argv);
+		close_stdout();
+		store_close(db);
+		return rc;
+	}
+	usage(EXIT_USAGE);
+	return 0;
+}
