@@ -12,7 +12,7 @@ override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Ilib -MMD -MP \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
 PKGS = libsodium sqlite3
 override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 B ?= build
@@ -82,7 +82,8 @@ check: deps
 # Fuzz the roster reader for FUZZ_SECONDS from the test rosters.
 FUZZ_SECONDS ?= 60
 FUZZDIR = build/fuzz
-FUZZSRC = lib/roster.c lib/email.c lib/utf8.c lib/buf.c lib/util.c
+FUZZSRC = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
+	lib/util.c
 fuzz: deps
 	$(MAKE) fuzz-run
 
@@ -99,6 +100,7 @@ fuzz-run:
 
 bench: all
 	sh test/bench/csv-validate
+	sh test/bench/submit
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)

@@ -81,6 +81,14 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
+buf_join(struct buf *b, const char *sep, const char *s)
+{
+	if (b->len)
+		buf_adds(b, sep);
+	buf_adds(b, s);
+}
+
+void
 buf_addu(struct buf *b, unsigned long long n)
 {
 	char tmp[24];

@@ -41,6 +41,9 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* Append s, after sep when the buffer is not empty. */
+void buf_join(struct buf *b, const char *sep, const char *s);
+
 /* Append an unsigned number in decimal. */
 void buf_addu(struct buf *b, unsigned long long n);
 

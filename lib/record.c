@@ -133,13 +133,30 @@ unescape(char *s, char **end)
 }
 
 int
+record_split(char *line, char **fields, int max)
+{
+	char *s = line, *w, *end, sep = '\t';
+	int n;
+
+	for (n = 0; sep == '\t'; n++) {
+		if (n == max)
+			return -2;
+		fields[n] = s;
+		if (!(w = unescape(s, &end)))
+			return -1;
+		sep = *end;
+		*w = '\0';
+		s = end + 1;
+	}
+	return n;
+}
+
+int
 record_read(struct record_reader *rr, struct record *rec)
 {
-	char *f[5], *s, *w, *end;
-	size_t nf;
+	char *f[5], *s;
 	ssize_t len;
-	int st;
-	char sep = '\t';
+	int nf, st;
 
 	errno = 0;
 	if ((len = getline(&rr->line_p, &rr->line_cap, rr->in)) < 0) {
@@ -159,19 +176,13 @@ record_read(struct record_reader *rr, struct record *rec)
 		return bad(rr, "NUL byte");
 	if (memchr(s, '\r', (size_t)len))
 		return bad(rr, "carriage return; CRLF line ends?");
-	for (nf = 0; nf < 5 && sep == '\t'; nf++) {
-		f[nf] = s;
-		if (!(w = unescape(s, &end)))
-			return bad(rr, "bad backslash escape in field %zu",
-			    nf + 1);
-		sep = *end;
-		*w = '\0';
-		s = end + 1;
-	}
-	if (nf < 5)
-		return bad(rr, "%zu field%s, expected 5", nf, nf > 1 ? "s" : "");
-	if (sep != '\0')
+	nf = record_split(s, f, 5);
+	if (nf == -1)
+		return bad(rr, "bad backslash escape");
+	if (nf == -2)
 		return bad(rr, "more than 5 fields");
+	if (nf < 5)
+		return bad(rr, "%d field%s, expected 5", nf, nf > 1 ? "s" : "");
 	if (parse_ulong(f[0], 1, (unsigned long)-1, &rec->row) != 0)
 		return bad(rr, "row '%.20s' is not a positive number", f[0]);
 	if ((st = record_status_parse(f[1])) < 0)

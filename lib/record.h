@@ -48,6 +48,13 @@ void record_format(struct buf *b, const struct record *rec);
 void record_escape(struct buf *b, const char *s);
 
 /*
+ * Split a line (no LF) into at most max TAB-separated fields, unescaping
+ * each in place; fields[i] point into line.  Return the number of fields,
+ * -1 for a bad escape, -2 for more than max fields.
+ */
+int record_split(char *line, char **fields, int max);
+
+/*
  * A reader of a stream.  The strings of the record it fills point into
  * the reader and stay valid until the next record_read or
  * record_reader_release.

@@ -11,7 +11,6 @@
  */
 #include <csv.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +19,12 @@
 #include "buf.h"
 #include "email.h"
 #include "roster.h"
+#include "strset.h"
 #include "utf8.h"
 #include "util.h"
 
 /* Blank lines reach endrow; quotes are checked (see parse). */
 #define CSV_OPTS (CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI)
-
-/* Emails seen so far, with the first row of each: open addressing. */
-struct seen {
-	struct buf keys;	/* the emails, each NUL-terminated */
-	size_t *off;		/* per slot: offset in keys + 1; 0 = empty */
-	unsigned long *row;	/* per slot: row of the first occurrence */
-	size_t cap, used;	/* slots (a power of two), slots in use */
-};
 
 struct roster {
 	struct csv_parser csv;
@@ -57,7 +49,7 @@ struct roster {
 	size_t nignored;	/* how many columns it names */
 	struct buf name, email;	/* this row's two fields */
 	struct buf detail;	/* this row's reasons */
-	struct seen seen;
+	struct strset seen;	/* emails, with the row of each */
 	int failed;
 	unsigned long err_row;
 	char err[160];
@@ -81,63 +73,6 @@ fail(struct roster *r, unsigned long row, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->err, sizeof r->err, fmt, ap);
 	va_end(ap);
-}
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-/* Return the row that first had this email, or record it under row and
- * return 0. */
-static unsigned long
-seen_add(struct seen *t, const char *s, size_t n, unsigned long row)
-{
-	size_t i;
-
-	if (2 * (t->used + 1) > t->cap) {
-		struct seen old = *t;
-		size_t j;
-
-		t->cap = old.cap ? old.cap * 2 : 1024;
-		t->off = xcalloc(t->cap, sizeof *t->off);
-		t->row = xcalloc(t->cap, sizeof *t->row);
-		t->used = 0;
-		for (j = 0; j < old.cap; j++) {
-			const char *k;
-
-			if (!old.off[j])
-				continue;
-			k = t->keys.p + old.off[j] - 1;
-			i = hash(k, strlen(k)) & (t->cap - 1);
-			while (t->off[i])
-				i = (i + 1) & (t->cap - 1);
-			t->off[i] = old.off[j];
-			t->row[i] = old.row[j];
-			t->used++;
-		}
-		free(old.off);
-		free(old.row);
-	}
-	i = hash(s, n) & (t->cap - 1);
-	while (t->off[i]) {
-		const char *k = t->keys.p + t->off[i] - 1;
-
-		if (strncmp(k, s, n) == 0 && k[n] == '\0')
-			return t->row[i];
-		i = (i + 1) & (t->cap - 1);
-	}
-	t->off[i] = t->keys.len + 1;
-	t->row[i] = row;
-	t->used++;
-	buf_add(&t->keys, s, n);
-	buf_addc(&t->keys, '\0');
-	return 0;
 }
 
 struct roster *
@@ -168,9 +103,7 @@ roster_free(struct roster *r)
 	buf_release(&r->name);
 	buf_release(&r->email);
 	buf_release(&r->detail);
-	buf_release(&r->seen.keys);
-	free(r->seen.off);
-	free(r->seen.row);
+	strset_release(&r->seen);
 	free(r);
 }
 
@@ -370,12 +303,21 @@ clean(char *s, size_t *n)
 	return s;
 }
 
-static void
-reason(struct roster *r, const char *why)
+int
+roster_check_name(const char *s, size_t n, struct buf *reasons)
 {
-	if (r->detail.len)
-		buf_adds(&r->detail, "; ");
-	buf_adds(&r->detail, why);
+	size_t before = reasons->len;
+	int partial;
+
+	if (n == 0)
+		buf_join(reasons, "; ", "missing name");
+	if (utf8_check(s, n, &partial) != n)
+		buf_join(reasons, "; ", "name is not UTF-8");
+	else if (utf8_find_control(s, n))
+		buf_join(reasons, "; ", "control character in name");
+	if (utf8_count(s, n) > ROSTER_NAME_MAX)
+		buf_join(reasons, "; ", "name longer than 256 characters");
+	return reasons->len != before;
 }
 
 static void
@@ -394,17 +336,12 @@ judge(struct roster *r)
 	name = clean(r->name.p, &nlen);
 	email = clean(r->email.p, &elen);
 	buf_reset(&r->detail);
-	if (nlen == 0)
-		reason(r, "missing name");
-	if (utf8_find_control(name, nlen))
-		reason(r, "control character in name");
-	if (utf8_count(name, nlen) > ROSTER_NAME_MAX)
-		reason(r, "name longer than 256 characters");
+	roster_check_name(name, nlen, &r->detail);
 	if (email_check(email, elen, why) != 0)
-		reason(r, why);
-	if (elen && (first = seen_add(&r->seen, email, elen, r->row))) {
+		buf_join(&r->detail, "; ", why);
+	if (elen && (first = strset_add(&r->seen, email, elen, r->row))) {
 		snprintf(why, sizeof why, "duplicate of row %lu", first);
-		reason(r, why);
+		buf_join(&r->detail, "; ", why);
 	}
 	buf_add(&r->detail, "", 0);
 	out.row = r->row;

@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /* The default size limit, in bytes. */
 #define ROSTER_LIMIT 1048576
 
@@ -66,6 +68,14 @@ unsigned long roster_error_row(const struct roster *r);
  * by its column number), or NULL when there are none; *count is set to
  * their number. */
 const char *roster_ignored(const struct roster *r, size_t *count);
+
+/*
+ * The name rules, for a trimmed name of n bytes: append what is wrong
+ * ("missing name", "name is not UTF-8", "control character in name",
+ * "name longer than 256 characters") to reasons, joined by "; ".  Return
+ * 1 when something is, else 0.
+ */
+int roster_check_name(const char *s, size_t n, struct buf *reasons);
 
 /* Free the reader and everything it holds.  NULL is allowed. */
 void roster_free(struct roster *r);

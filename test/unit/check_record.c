@@ -88,8 +88,8 @@ static const struct {
 	{ "-2\tvalid\ta@b.c\tA\t\n", "not a positive number" },
 	{ "2\tVALID\ta@b.c\tA\t\n", "unknown status" },
 	{ "2\tok\ta@b.c\tA\t\n", "unknown status" },
-	{ "2\tvalid\ta@b.c\tA\\x\t\n", "bad backslash escape in field 4" },
-	{ "2\tvalid\ta@b.c\tA\t\\\n", "bad backslash escape in field 5" },
+	{ "2\tvalid\ta@b.c\tA\\x\t\n", "bad backslash escape" },
+	{ "2\tvalid\ta@b.c\tA\t\\\n", "bad backslash escape" },
 	{ "2\tvalid\ta@b.c\tA\t\r\n", "carriage return" },
 	{ "\n", "1 field" },
 };

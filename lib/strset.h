@@ -1,0 +1,29 @@
+/*
+ * strset.h: a set of strings, each with a number: which row first had an
+ * email, for instance.  Open addressing; the strings are copied in.
+ */
+#ifndef CREDPIPE_STRSET_H
+#define CREDPIPE_STRSET_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct strset {
+	struct buf keys;	/* the strings, each NUL-terminated */
+	size_t *off;		/* per slot: offset in keys + 1; 0 = empty */
+	unsigned long *val;	/* per slot: the number given with it */
+	size_t cap, used;	/* slots (a power of two), slots in use */
+};
+
+#define STRSET_INIT { BUF_INIT, NULL, NULL, 0, 0 }
+
+/* If the n bytes at s are in the set, return their number; otherwise add
+ * them with number val (which must not be 0) and return 0. */
+unsigned long strset_add(struct strset *t, const char *s, size_t n,
+    unsigned long val);
+
+/* Free what the set holds; it is STRSET_INIT again. */
+void strset_release(struct strset *t);
+
+#endif
