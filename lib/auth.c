@@ -1,5 +1,6 @@
 /* auth.c: API keys, roles and the gates of issuance; the contract is in
  * auth.h. */
+#include <err.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -225,13 +226,28 @@ auth_may_issue(struct store *s, const struct store_org *o,
 		return refuse(err, "organization %s is not approved yet; "
 		    "the operator approves it with org-admin org approve",
 		    o->slug);
-	if (plan != PLAN_PROFESSIONAL && plan != PLAN_ENTERPRISE)
-		return refuse(err, "bulk issuance needs the Professional or "
-		    "Enterprise plan; %s is on the %s plan", o->slug,
-		    plan < 0 ? o->plan : plan_titles[plan]);
 	if (store_key_active(s, o->id, &k) != 0)
 		return refuse(err, "organization %s has no signing key; the "
 		    "operator makes one with org-admin key generate", o->slug);
 	store_key_release(&k);
+	if (plan != PLAN_PROFESSIONAL && plan != PLAN_ENTERPRISE)
+		return refuse(err, "bulk issuance needs the Professional or "
+		    "Enterprise plan; %s is on the %s plan", o->slug,
+		    plan < 0 ? o->plan : plan_titles[plan]);
 	return 0;
+}
+
+void
+auth_member(struct store *s, const char *key, enum auth_role r,
+    const char *badge, struct auth_who *who, struct store_badge *b)
+{
+	char err[AUTH_ERR_MAX];
+	int rc;
+
+	if ((rc = auth_login(s, key, who, err)) != 0 ||
+	    (rc = auth_need_role(who, r, err)) != 0)
+		errx(rc, "%s", err);
+	if (badge && store_badge_get(s, who->org.id, badge, b) != 0)
+		errx(EXIT_DATAERR, "organization %s has no badge '%s'",
+		    who->org.slug, badge);
 }

@@ -83,14 +83,24 @@ int auth_login(struct store *s, const char *key, struct auth_who *who,
     char err[AUTH_ERR_MAX]);
 void auth_who_release(struct auth_who *who);
 
+/*
+ * For the member commands: log in with key, check the role, and look up
+ * the badge slug of the key's organization (unless badge is NULL).  Any
+ * refusal ends the program with its message and exit status (77, or 65
+ * for an unknown badge).  The caller releases who and b.
+ */
+void auth_member(struct store *s, const char *key, enum auth_role r,
+    const char *badge, struct auth_who *who, struct store_badge *b);
+
 /* Return 0 when who has role at least r, else EXIT_NOPERM with err
  * naming the role needed. */
 int auth_need_role(const struct auth_who *who, enum auth_role r,
     char err[AUTH_ERR_MAX]);
 
 /*
- * The gates of bulk issuance: the organization is approved, on the
- * Professional or Enterprise plan, and has a signing key.  Return 0 or
+ * The gates of bulk issuance, in this order: the organization is
+ * approved, has a signing key, and is on the Professional or Enterprise
+ * plan.  Return 0 or
  * EXIT_NOPERM with err saying which gate is shut and who can open it.
  */
 int auth_may_issue(struct store *s, const struct store_org *o,

@@ -1,9 +1,12 @@
 /* config.c: configuration lookup; the contract is in config.h. */
+#include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "config.h"
+#include "exitcodes.h"
 #include "util.h"
 
 static const char *
@@ -41,8 +44,25 @@ config_master_key(const char *opt, const char *db)
 	}
 }
 
-const char *
-config_api_key(void)
+char *
+config_api_key(const char *keyfile)
 {
-	return env("CREDPIPE_API_KEY");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (!keyfile)
+		return env("CREDPIPE_API_KEY") ?
+		    xstrdup(env("CREDPIPE_API_KEY")) : NULL;
+	if (!(f = fopen(keyfile, "r")))
+		err(EXIT_NOINPUT, "%s", keyfile);
+	n = getline(&line, &cap, f);
+	fclose(f);
+	if (n <= 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
 }

@@ -13,7 +13,11 @@ const char *config_db(const char *opt);
  * credpipe.key in the directory of db.  The caller frees the result. */
 char *config_master_key(const char *opt, const char *db);
 
-/* The API key: $CREDPIPE_API_KEY, or NULL when unset or empty. */
-const char *config_api_key(void);
+/*
+ * The API key: the first line of the file keyfile (-k) when given, else
+ * $CREDPIPE_API_KEY, else NULL.  The caller frees the result.  A keyfile
+ * that cannot be read ends the program (EXIT_NOINPUT).
+ */
+char *config_api_key(const char *keyfile);
 
 #endif

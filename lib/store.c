@@ -107,8 +107,11 @@ static const char *const migrations[] = {
 	"  job_item_id INTEGER UNIQUE REFERENCES job_item(id),"
 	"  document TEXT"
 	");"
-	"CREATE INDEX credential_latest"
-	"  ON credential(org_id, badge_id, email, issued);"
+	/* Covers what classifying reads, in the order it wants them (the
+	 * latest first; two issued in one second by the later expiry), so
+	 * that a recipient's latest credential costs one index descent. */
+	"CREATE INDEX credential_latest ON credential(org_id, badge_id,"
+	"  email, issued, expires, revoked, id);"
 	"CREATE INDEX credential_supersedes ON credential(supersedes)"
 	"  WHERE supersedes IS NOT NULL;"
 	"CREATE TABLE job ("
@@ -123,27 +126,32 @@ static const char *const migrations[] = {
 	"  finished INTEGER"
 	");"
 	"CREATE INDEX job_org ON job(org_id, id);"
+	/* An item is claimable from its due time (when it was submitted,
+	 * when a lease runs out, when a retry is due); a finished item (sent,
+	 * failed, skipped, cancelled) has none, which keeps the partial
+	 * indexes small.  The CHECKs spell their lists out with OR: an IN
+	 * list would build a temporary table for every row written. */
 	"CREATE TABLE job_item ("
 	"  id INTEGER PRIMARY KEY,"
 	"  job_id INTEGER NOT NULL REFERENCES job(id),"
 	"  row INTEGER NOT NULL,"
 	"  email TEXT NOT NULL,"
 	"  name TEXT NOT NULL,"
-	"  class TEXT NOT NULL CHECK (class IN ('new', 'expired',"
-	"    'active-timebound', 'active-nonexpiring', 'revoked')),"
+	"  class TEXT NOT NULL CHECK (class = 'new' OR class = 'expired'"
+	"    OR class = 'active-timebound' OR class = 'active-nonexpiring'"
+	"    OR class = 'revoked'),"
 	"  prior TEXT REFERENCES credential(id),"
-	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
-	"    'claimed', 'deferred', 'sent', 'failed', 'skipped',"
-	"    'cancelled')),"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state = 'pending'"
+	"    OR state = 'claimed' OR state = 'deferred' OR state = 'sent'"
+	"    OR state = 'failed' OR state = 'skipped' OR state = 'cancelled'),"
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  due INTEGER NOT NULL DEFAULT 0,"
+	"  due INTEGER,"
 	"  lease TEXT,"
 	"  credential_id TEXT REFERENCES credential(id),"
 	"  reason TEXT"
 	");"
 	"CREATE INDEX job_item_job ON job_item(job_id, state);"
-	"CREATE INDEX job_item_due ON job_item(due)"
-	"  WHERE state IN ('pending', 'deferred', 'claimed');"
+	"CREATE INDEX job_item_due ON job_item(due) WHERE due IS NOT NULL;"
 	"CREATE TABLE quota_use ("
 	"  org_id INTEGER NOT NULL REFERENCES org(id),"
 	"  month TEXT NOT NULL,"
@@ -151,6 +159,14 @@ static const char *const migrations[] = {
 	"  job_item_id INTEGER REFERENCES job_item(id),"
 	"  PRIMARY KEY (org_id, month, email)"
 	") WITHOUT ROWID;",
+
+	/* 2 -> 3: a token bucket per API key for the submission rate, and
+	 * the open items of a recipient, so that a roster submitted twice
+	 * does not issue twice. */
+	"ALTER TABLE api_key ADD COLUMN tokens REAL;"
+	"ALTER TABLE api_key ADD COLUMN tokens_at INTEGER;"
+	"CREATE INDEX job_item_open ON job_item(email)"
+	"  WHERE due IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
@@ -401,6 +417,12 @@ void
 store_begin(struct store *s)
 {
 	run(s, "BEGIN IMMEDIATE", "begin");
+}
+
+void
+store_begin_read(struct store *s)
+{
+	run(s, "BEGIN", "begin");
 }
 
 void

@@ -61,6 +61,9 @@ int store_file_version(struct store *s);
 /* Transactions.  store_begin takes the write lock at once (BEGIN
  * IMMEDIATE), waiting for other writers up to STORE_BUSY_MS. */
 void store_begin(struct store *s);
+/* A read transaction: one consistent snapshot for many reads, ended by
+ * store_commit. */
+void store_begin_read(struct store *s);
 void store_commit(struct store *s);
 void store_rollback(struct store *s);
 
@@ -225,5 +228,61 @@ void store_cred_list(struct store *s, long long org_id, long long badge_id,
  * such credential that is not revoked already. */
 int store_cred_revoke(struct store *s, long long org_id, const char *id,
     const char *reason);
+
+/* The latest credential of a badge for one recipient, for classifying
+ * (the hot path of recipient-check: no allocation). */
+struct store_latest {
+	char id[64];
+	long long issued;
+	long long expires;	/* 0: never */
+	long long revoked;	/* 0: not revoked */
+	char reason[128];	/* why it was revoked, cut to fit */
+};
+
+/* Return 0 and fill l, or STORE_NOTFOUND when the recipient has no
+ * credential of the badge. */
+int store_cred_latest(struct store *s, long long org_id, long long badge_id,
+    const char *email, struct store_latest *l);
+
+/* Record a credential issued elsewhere or earlier (no signed document):
+ * expires and revoked 0 for none.  Writes its new id into id. */
+void store_cred_import(struct store *s, long long org_id, long long badge_id,
+    const char *email, const char *name, long long issued,
+    long long expires, long long revoked, const char *reason,
+    char id[64]);
+
+/* The job in which a recipient waits for a credential of the badge (an
+ * item pending, claimed or deferred), or 0. */
+long long store_job_open_for(struct store *s, long long org_id,
+    long long badge_id, const char *email);
+
+/*
+ * Quota: the unique recipients counted for an organization in a month
+ * ("2026-11", UTC).  A recipient is counted once a job reserves them;
+ * store_quota_reserve does nothing for one counted already.
+ */
+long long store_quota_used(struct store *s, long long org_id,
+    const char *month);
+int store_quota_counted(struct store *s, long long org_id, const char *month,
+    const char *email);
+void store_quota_reserve(struct store *s, long long org_id,
+    const char *month, const char *email, long long item_id);
+
+/*
+ * Take one token from an API key's bucket of rate tokens an hour (full at
+ * first, refilled continuously).  Return 0, or 1 when it is empty, with
+ * *wait set to the seconds until a token is back (-1: never, rate 0).
+ */
+int store_apikey_take(struct store *s, long long key_id, long long rate,
+    long long now, long long *wait);
+
+/* A new job, pending, and its items; return their ids.  prior names the
+ * credential the item's class refers to ("" for none); state is
+ * "pending" or "skipped". */
+long long store_job_create(struct store *s, long long org_id,
+    long long badge_id, long long key_id);
+long long store_job_add_item(struct store *s, long long job_id,
+    unsigned long row, const char *email, const char *name,
+    const char *class, const char *prior, const char *state);
 
 #endif

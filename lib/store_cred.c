@@ -2,11 +2,13 @@
  * store_cred.c: credentials as org-admin sees them: list, show, revoke.
  * The contract is in store.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_impl.h"
 #include "util.h"
+#include "uuid.h"
 
 #define CRED_COLS "c.id, c.org_id, c.badge_id, b.slug, c.email, c.name, " \
 	"c.issued, c.expires, c.revoked, c.revoke_reason, c.supersedes, " \
@@ -103,4 +105,63 @@ store_cred_revoke(struct store *s, long long org_id, const char *id,
 	store_bind_text(st, 3, id);
 	sqlite3_bind_int64(st, 4, org_id);
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
+}
+
+int
+store_cred_latest(struct store *s, long long org_id, long long badge_id,
+    const char *email, struct store_latest *l)
+{
+	static const char sql[] = "SELECT id, issued, expires, revoked "
+	    "FROM credential INDEXED BY credential_latest "
+	    "WHERE org_id = ? AND badge_id = ? AND email = ? "
+	    "ORDER BY issued DESC, expires DESC, revoked DESC, id DESC "
+	    "LIMIT 1";
+	static const char why[] = "SELECT revoke_reason FROM credential "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, badge_id);
+	sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	snprintf(l->id, sizeof l->id, "%s", store_col_text(st, 0));
+	l->issued = sqlite3_column_int64(st, 1);
+	l->expires = store_col_int(st, 2, 0);
+	l->revoked = store_col_int(st, 3, 0);
+	sqlite3_reset(st);
+	l->reason[0] = '\0';
+	if (l->revoked) {
+		st = store_stmt(s, why);
+		sqlite3_bind_text(st, 1, l->id, -1, SQLITE_STATIC);
+		if (store_row(s, st))
+			snprintf(l->reason, sizeof l->reason, "%s",
+			    store_col_text(st, 0));
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+void
+store_cred_import(struct store *s, long long org_id, long long badge_id,
+    const char *email, const char *name, long long issued,
+    long long expires, long long revoked, const char *reason, char id[64])
+{
+	static const char sql[] = "INSERT INTO credential (id, org_id, "
+	    "badge_id, email, name, issued, expires, revoked, revoke_reason) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	uuid_urn(id);
+	store_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_int64(st, 3, badge_id);
+	store_bind_text(st, 4, email);
+	store_bind_text(st, 5, name);
+	sqlite3_bind_int64(st, 6, issued);
+	store_bind_int_or_null(st, 7, expires, 0);
+	store_bind_int_or_null(st, 8, revoked, 0);
+	if (revoked)
+		store_bind_text(st, 9, reason);
+	store_exec(s, st);
 }

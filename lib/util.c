@@ -1,4 +1,5 @@
 /* util.c: allocation and exit helpers; the contract is in util.h. */
+#define _GNU_SOURCE		/* strptime */
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -96,4 +97,21 @@ iso_time(long long t, char out[ISO_TIME_MAX])
 	if (!gmtime_r(&tt, &tm) ||
 	    strftime(out, ISO_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, ISO_TIME_MAX, "%lld", t);
+}
+
+int
+parse_iso_time(const char *s, long long *t)
+{
+	struct tm tm;
+	const char *end;
+	char back[ISO_TIME_MAX];
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end || strlen(s) != ISO_TIME_MAX - 1)
+		return -1;
+	*t = (long long)timegm(&tm);
+	/* Refuse dates strptime let through, like February 30. */
+	iso_time(*t, back);
+	return strcmp(back, s) == 0 ? 0 : -1;
 }

@@ -38,4 +38,8 @@ int parse_ulong(const char *s, unsigned long min, unsigned long max,
 /* Write Unix time t as ISO 8601 UTC into out. */
 void iso_time(long long t, char out[ISO_TIME_MAX]);
 
+/* Parse "YYYY-MM-DDThh:mm:ssZ" exactly.  Return 0 and store the Unix
+ * time, or -1. */
+int parse_iso_time(const char *s, long long *t);
+
 #endif

@@ -203,17 +203,17 @@ START_TEST(gates)
 	store_org_set_approved(db, org_id, 1);
 	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
 	ck_assert_int_eq(auth_may_issue(db, &o, err), EXIT_NOPERM);
+	ck_assert_msg(strstr(err, "no signing key"), "%s", err);
+	store_org_release(&o);
+
+	store_key_add(db, org_id, pk, sealed, sizeof sealed);
+	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
+	ck_assert_int_eq(auth_may_issue(db, &o, err), EXIT_NOPERM);
 	ck_assert_str_eq(err, "bulk issuance needs the Professional or "
 	    "Enterprise plan; acme is on the Free plan");
 	store_org_release(&o);
 
 	store_org_set_plan(db, org_id, "professional");
-	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
-	ck_assert_int_eq(auth_may_issue(db, &o, err), EXIT_NOPERM);
-	ck_assert_msg(strstr(err, "no signing key"), "%s", err);
-	store_org_release(&o);
-
-	store_key_add(db, org_id, pk, sealed, sizeof sealed);
 	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
 	ck_assert_int_eq(auth_may_issue(db, &o, err), 0);
 	store_org_release(&o);
