@@ -72,7 +72,8 @@ usage(int status)
 	    "       org-admin [-d db] apikey check\n"
 	    "       org-admin [-d db] credential list org [badge]\n"
 	    "       org-admin [-d db] credential show [-j] id\n"
-	    "       org-admin [-d db] credential revoke [-r reason] id\n");
+	    "       org-admin [-d db] credential revoke [-r reason] id\n"
+	    "       org-admin [-d db] credential import org\n");
 	exit(status);
 }
 
@@ -732,13 +733,16 @@ cmd_apikey(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[0], "check") == 0) {
-		char err[AUTH_ERR_MAX];
+		char err[AUTH_ERR_MAX], *key;
 		struct auth_who who;
 		int rc;
 
 		need_args(argc, 1, 1);
 		store_begin(open_db());
-		if ((rc = auth_login(db, config_api_key(), &who, err)) != 0)
+		key = config_api_key(NULL);
+		rc = auth_login(db, key, &who, err);
+		free(key);
+		if (rc != 0)
 			errx(rc, "%s", err);
 		store_commit(db);
 		print_row(3, who.org.slug, who.member_email,
@@ -765,6 +769,71 @@ print_cred(const struct store_cred *c, void *arg)
 		state = "expired";
 	print_row(7, c->id, c->badge_slug, c->email, c->name,
 	    when(c->issued, i), when(c->expires, e), state);
+}
+
+/* A time field of an import: ISO 8601 UTC, or "-" for none (0). */
+static long long
+import_time(unsigned long line, const char *what, const char *s, int none)
+{
+	long long t;
+
+	if (none && strcmp(s, "-") == 0)
+		return 0;
+	if (parse_iso_time(s, &t) != 0)
+		bad("stdin:%lu: %s '%s' is not a time like "
+		    "2026-01-31T09:00:00Z%s", line, what, s, none ?
+		    " or -" : "");
+	return t;
+}
+
+/*
+ * credential import: one credential a line, TAB-separated, escaped as in
+ * a record stream: badge, email, name, issued, expires, revoked, and the
+ * reason of the revocation.  All or nothing: the caller holds the
+ * transaction.
+ */
+static void
+import(const struct store_org *o)
+{
+	char *line = NULL, *f[7], id[64];
+	unsigned long n = 0, count = 0;
+	struct store_badge b;
+	long long issued, expires, revoked;
+	size_t cap = 0;
+	ssize_t len;
+	int nf;
+
+	while ((len = getline(&line, &cap, stdin)) > 0) {
+		char *email;
+
+		n++;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		nf = record_split(line, f, 7);
+		if (nf < 6)
+			bad("stdin:%lu: %s; a credential is badge, email, "
+			    "name, issued, expires, revoked[, reason], "
+			    "TAB-separated", n, nf < 0 ? "bad escape or too "
+			    "many fields" : "too few fields");
+		get_badge(o, f[0], &b);
+		email = get_email(f[1]);
+		check_name("the name", f[2]);
+		issued = import_time(n, "issued", f[3], 0);
+		expires = import_time(n, "expires", f[4], 1);
+		revoked = import_time(n, "revoked", f[5], 1);
+		if (expires && expires <= issued)
+			bad("stdin:%lu: it expires before it was issued", n);
+		store_cred_import(db, o->id, b.id, email, f[2], issued,
+		    expires, revoked, nf == 7 ? f[6] : "revoked", id);
+		puts(id);
+		free(email);
+		store_badge_release(&b);
+		count++;
+	}
+	if (ferror(stdin))
+		err(EXIT_IOERR, "stdin");
+	free(line);
+	audit(o->id, "credential import", "org=%s count=%lu", o->slug, count);
 }
 
 static int
@@ -843,6 +912,15 @@ cmd_credential(int argc, char **argv)
 		    cr.id, reason);
 		store_commit(db);
 		store_cred_release(&cr);
+		return 0;
+	}
+	if (strcmp(argv[0], "import") == 0) {
+		need_args(argc, 2, 2);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		import(&o);
+		store_commit(db);
+		store_org_release(&o);
 		return 0;
 	}
 	usage(EXIT_USAGE);

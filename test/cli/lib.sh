@@ -84,6 +84,28 @@ exits() {
 	fi
 }
 
+# setup_org SLUG PLAN: in ./credpipe.db (made if missing), an approved
+# organization on PLAN with a signing key, the badges "timed" (365 days)
+# and "forever", and an issuer whose API key (1,000 submissions an hour)
+# is in SLUG.key.
+setup_org() {
+	[ -e credpipe.db ] || org-admin init 2>/dev/null || return
+	{
+		org-admin org create -p "$2" "$1" "Org $1" &&
+		org-admin org approve "$1" &&
+		org-admin key generate "$1" &&
+		org-admin badge create -v 365 "$1" timed "Timed" &&
+		org-admin badge create "$1" forever "Forever" &&
+		org-admin member add "$1" "issuer@$1.example" issuer &&
+		org-admin apikey create -r 1000 "$1" "issuer@$1.example" >"$1.key"
+	} >/dev/null 2>setup.err || { cat setup.err >&2; return 1; }
+}
+
+# ago SECONDS: the time that long ago (negative: ahead), ISO 8601 UTC.
+ago() {
+	date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%SZ
+}
+
 done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]

@@ -1,0 +1,234 @@
+/*
+ * bulk-submit: turn a reviewed, classified stream into a job.
+ *
+ * DESIGN.md section 5.  The whole stream is read first; then one write
+ * transaction checks the member and the organization, takes a token from
+ * the key's rate bucket, classifies every row again against the database
+ * as it is now, and refuses, changing nothing, when any row's status
+ * differs from the stream: the state changed since the review, or the
+ * stream was edited.  Otherwise it creates the job, one item per issuable
+ * or skipped row, reserves the quota of the issuable ones, commits and
+ * prints the job id.  Because the transaction holds the write lock from
+ * the first check to the commit, two submissions can never take the same
+ * headroom.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "classify.h"
+#include "config.h"
+#include "exitcodes.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+/* Changed rows listed one by one; the rest are counted. */
+#define MAX_LISTED 20
+
+/* The stream, and what classifying it again found.  File scope: the
+ * refusals end the program with all of it still reachable. */
+static struct row {
+	unsigned long row;
+	enum record_status status;
+	char *email, *name, *detail;
+	int issuable;		/* now */
+	char *prior;		/* the credential its class refers to */
+} *rows;
+static size_t nrows;
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: bulk-submit -b badge [-q] [-d db] [-k keyfile]\n");
+	exit(status);
+}
+
+/* Read the whole stream; a line that is not a record refuses it. */
+static void
+read_stream(void)
+{
+	struct record_reader rr;
+	struct record rec;
+	size_t cap = 0;
+	int rc;
+
+	record_reader_init(&rr, stdin, "stdin");
+	while ((rc = record_read(&rr, &rec)) > 0) {
+		struct row *r;
+
+		if (nrows == cap) {
+			cap = cap ? 2 * cap : 1024;
+			rows = xrealloc(rows, cap * sizeof *rows);
+		}
+		r = &rows[nrows++];
+		memset(r, 0, sizeof *r);
+		r->row = rec.row;
+		r->status = rec.status;
+		r->email = xstrdup(rec.email);
+		r->name = xstrdup(rec.name);
+		r->detail = xstrdup(rec.detail);
+	}
+	if (rc < 0)
+		errx(rr.code, "%s", rr.err);
+	record_reader_release(&rr);
+}
+
+/*
+ * Classify every row again; keep what is needed to make the job, and
+ * list the rows whose status differs from the stream's.  Return how many
+ * do; *unclassified counts those still "valid".
+ */
+static unsigned long
+reclassify(struct classify *c, unsigned long *unclassified)
+{
+	unsigned long changed = 0;
+	size_t i;
+
+	*unclassified = 0;
+	for (i = 0; i < nrows; i++) {
+		struct row *r = &rows[i];
+		struct record rec = { r->row, r->status, r->email, r->name,
+			r->detail };
+		struct classify_result res;
+
+		classify_one(c, &rec, &res);
+		/* A row marked invalid is left out, whatever it would be
+		 * now: leaving a row out never issues anything. */
+		if (r->status == RECORD_INVALID || res.status == r->status) {
+			r->issuable = res.issuable;
+			r->prior = xstrdup(res.prior);
+			continue;
+		}
+		if (r->status == RECORD_VALID)
+			(*unclassified)++;
+		if (++changed <= MAX_LISTED)
+			warnx("row %lu: reviewed as %s, now %s%s%s", r->row,
+			    record_status_name(r->status),
+			    record_status_name(res.status),
+			    res.detail[0] ? ": " : "", res.detail);
+	}
+	if (changed > MAX_LISTED)
+		warnx("... and %lu more", changed - MAX_LISTED);
+	return changed;
+}
+
+static void
+take_token(struct store *s, const struct auth_who *who)
+{
+	long long wait;
+
+	if (store_apikey_take(s, who->key_id, who->rate, store_now(),
+	    &wait) == 0)
+		return;
+	if (wait < 0)
+		errx(EXIT_NOPERM, "API key of %s may not submit (its rate is "
+		    "0 an hour)", who->member_email);
+	errx(EXIT_TEMPFAIL, "rate limit: %lld submission%s an hour for this "
+	    "key; try again in %lld minute%s", who->rate,
+	    who->rate == 1 ? "" : "s", (wait + 59) / 60,
+	    (wait + 59) / 60 == 1 ? "" : "s");
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *badge = NULL, *db_opt = NULL, *keyfile = NULL;
+	const struct classify_totals *t;
+	struct store_badge b;
+	struct auth_who who;
+	struct classify *c;
+	struct store *s;
+	unsigned long changed, unclassified;
+	long long job;
+	size_t i;
+	char *key;
+	int ch, quiet = 0;
+
+	while ((ch = getopt(argc, argv, "b:d:hk:q")) != -1) {
+		switch (ch) {
+		case 'b': badge = optarg; break;
+		case 'd': db_opt = optarg; break;
+		case 'h': usage(0); break;
+		case 'k': keyfile = optarg; break;
+		case 'q': quiet = 1; break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	if (!badge || optind != argc)
+		usage(EXIT_USAGE);
+
+	s = store_open(config_db(db_opt), 0);
+	read_stream();
+	key = config_api_key(keyfile);
+
+	/* From here to the commit, nothing is written unless all is well:
+	 * any refusal ends the program and the transaction with it. */
+	store_begin(s);
+	auth_member(s, key, ROLE_ISSUER, badge, &who, &b);
+	free(key);
+	{
+		char err[AUTH_ERR_MAX];
+		int rc;
+
+		if ((rc = auth_may_issue(s, &who.org, err)) != 0)
+			errx(rc, "%s", err);
+	}
+	take_token(s, &who);
+
+	c = classify_new(s, &who.org, b.id, store_now());
+	changed = reclassify(c, &unclassified);
+	if (unclassified)
+		errx(EXIT_DATAERR, "%lu row%s not classified (status valid): "
+		    "run the stream through recipient-check first",
+		    unclassified, unclassified == 1 ? " is" : "s are");
+	if (changed)
+		errx(EXIT_DATAERR, "%lu row%s changed since the review; nothing "
+		    "was submitted: run recipient-check again", changed,
+		    changed == 1 ? "" : "s");
+	t = classify_totals(c);
+	if (t->issuable == 0)
+		errx(EXIT_DATAERR, "nothing to issue: %lu row%s, none "
+		    "issuable", t->rows, t->rows == 1 ? "" : "s");
+
+	job = store_job_create(s, who.org.id, b.id, who.key_id);
+	for (i = 0; i < nrows; i++) {
+		struct row *r = &rows[i];
+		long long item;
+
+		if (r->status == RECORD_INVALID)
+			continue;
+		item = store_job_add_item(s, job, r->row, r->email, r->name,
+		    record_status_name(r->status), r->prior,
+		    r->issuable ? "pending" : "skipped");
+		if (r->issuable)
+			store_quota_reserve(s, who.org.id, t->month, r->email,
+			    item);
+	}
+	store_commit(s);
+	printf("%lld\n", job);
+	close_stdout();
+	if (!quiet)
+		fprintf(stderr, "bulk-submit: job %lld: %lu to issue (%lu "
+		    "renewal%s), %lu skipped, %lu left out; quota %s: %lld of "
+		    "%lld\n", job, t->issuable, t->renewals,
+		    t->renewals == 1 ? "" : "s", t->skipped, t->invalid,
+		    t->month, t->used, t->quota);
+
+	for (i = 0; i < nrows; i++) {
+		free(rows[i].email);
+		free(rows[i].name);
+		free(rows[i].detail);
+		free(rows[i].prior);
+	}
+	free(rows);
+	classify_free(c);
+	store_badge_release(&b);
+	auth_who_release(&who);
+	store_close(s);
+	return 0;
+}

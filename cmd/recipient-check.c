@@ -1,0 +1,103 @@
+/*
+ * recipient-check: classify the records of a roster against the
+ * credentials the organization has issued and its monthly quota.
+ *
+ * The review step of the pipeline (DESIGN.md section 4): it reads what
+ * csv-validate wrote, writes the same records with each status replaced by
+ * its class and DETAIL naming the credential it was decided by, and prints
+ * the totals a review screen would show.  It only reads the database, and
+ * works on every plan.  Records are held until the whole stream has been
+ * read, so a stream refused part way writes nothing.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "classify.h"
+#include "config.h"
+#include "exitcodes.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: recipient-check -b badge [-q] [-d db] [-k keyfile]\n");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *badge = NULL, *db_opt = NULL, *keyfile = NULL;
+	const struct classify_totals *t;
+	struct classify_result res;
+	struct record_reader rr;
+	struct store_badge b;
+	struct auth_who who;
+	struct buf out = BUF_INIT;
+	struct classify *c;
+	struct record rec;
+	struct store *s;
+	char *key;
+	int ch, rc, quiet = 0;
+
+	while ((ch = getopt(argc, argv, "b:d:hk:q")) != -1) {
+		switch (ch) {
+		case 'b': badge = optarg; break;
+		case 'd': db_opt = optarg; break;
+		case 'h': usage(0); break;
+		case 'k': keyfile = optarg; break;
+		case 'q': quiet = 1; break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	if (!badge || optind != argc)
+		usage(EXIT_USAGE);
+
+	s = store_open(config_db(db_opt), 0);
+	key = config_api_key(keyfile);
+	auth_member(s, key, ROLE_ISSUER, badge, &who, &b);
+	free(key);
+
+	store_begin_read(s);
+	c = classify_new(s, &who.org, b.id, store_now());
+	record_reader_init(&rr, stdin, "stdin");
+	while ((rc = record_read(&rr, &rec)) > 0) {
+		classify_one(c, &rec, &res);
+		rec.status = res.status;
+		rec.detail = res.detail;
+		record_format(&out, &rec);
+	}
+	if (rc < 0)
+		errx(rr.code, "%s", rr.err);
+	store_commit(s);
+	if (out.len && fwrite(out.p, 1, out.len, stdout) != out.len)
+		err(EXIT_IOERR, "stdout");
+	close_stdout();
+
+	t = classify_totals(c);
+	if (!quiet) {
+		fprintf(stderr, "recipient-check: %s: %lu row%s: %lu issuable "
+		    "(%lu renewal%s), %lu skipped, %lu invalid\n", b.slug,
+		    t->rows, t->rows == 1 ? "" : "s", t->issuable,
+		    t->renewals, t->renewals == 1 ? "" : "s", t->skipped,
+		    t->invalid);
+		fprintf(stderr, "recipient-check: quota %s: %lld of %lld "
+		    "used with these rows (%lld new)\n", t->month, t->used,
+		    t->quota, t->cost);
+	}
+	classify_free(c);
+	record_reader_release(&rr);
+	store_badge_release(&b);
+	auth_who_release(&who);
+	store_close(s);
+	buf_release(&out);
+	return 0;
+}

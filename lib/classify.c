@@ -1,0 +1,172 @@
+/* classify.c: classification and quota; the contract is in classify.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "classify.h"
+#include "email.h"
+#include "roster.h"
+#include "strset.h"
+#include "util.h"
+
+struct classify {
+	struct store *s;
+	long long org_id, badge_id, now;
+	struct classify_totals t;
+	struct strset seen;	/* emails of the stream, with their row */
+	struct buf detail;	/* the last result's detail */
+	struct buf email;	/* the last record's email, checked */
+	char prior[64];
+};
+
+struct classify *
+classify_new(struct store *s, const struct store_org *o, long long badge_id,
+    long long now)
+{
+	struct classify *c = xcalloc(1, sizeof *c);
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	c->s = s;
+	c->org_id = o->id;
+	c->badge_id = badge_id;
+	c->now = now;
+	gmtime_r(&t, &tm);
+	strftime(c->t.month, sizeof c->t.month, "%Y-%m", &tm);
+	c->t.quota = auth_org_quota(o);
+	c->t.used = store_quota_used(s, o->id, c->t.month);
+	return c;
+}
+
+void
+classify_free(struct classify *c)
+{
+	if (!c)
+		return;
+	strset_release(&c->seen);
+	buf_release(&c->detail);
+	buf_release(&c->email);
+	free(c);
+}
+
+const struct classify_totals *
+classify_totals(const struct classify *c)
+{
+	return &c->t;
+}
+
+/* Check the record's email and name as csv-validate would; a problem
+ * goes to c->detail.  The checked email is in c->email. */
+static int
+recheck(struct classify *c, const struct record *in)
+{
+	char why[EMAIL_WHY_MAX];
+	unsigned long first;
+
+	buf_reset(&c->email);
+	buf_adds(&c->email, in->email);
+	buf_add(&c->email, "", 0);
+	if (email_check(c->email.p, c->email.len, why) != 0)
+		buf_join(&c->detail, "; ", why);
+	else if (strcmp(c->email.p, in->email) != 0)
+		buf_join(&c->detail, "; ", "email not in lowercase");
+	roster_check_name(in->name, strlen(in->name), &c->detail);
+	if (c->detail.len)
+		return -1;
+	if ((first = strset_add(&c->seen, in->email, strlen(in->email),
+	    in->row))) {
+		snprintf(why, sizeof why, "duplicate of row %lu", first);
+		buf_join(&c->detail, "; ", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The class the latest credential gives, and its detail. */
+static enum record_status
+by_latest(struct classify *c, const char *email)
+{
+	struct store_latest l;
+	char a[ISO_TIME_MAX], b[ISO_TIME_MAX];
+
+	if (store_cred_latest(c->s, c->org_id, c->badge_id, email, &l) != 0)
+		return RECORD_NEW;
+	snprintf(c->prior, sizeof c->prior, "%s", l.id);
+	iso_time(l.issued, a);
+	if (l.revoked) {
+		iso_time(l.revoked, b);
+		buf_printf(&c->detail, "%s issued %s, revoked %s%s%s", l.id,
+		    a, b, l.reason[0] ? ": " : "", l.reason);
+		return RECORD_REVOKED;
+	}
+	if (!l.expires) {
+		buf_printf(&c->detail, "%s issued %s, does not expire", l.id,
+		    a);
+		return RECORD_ACTIVE_NONEXPIRING;
+	}
+	iso_time(l.expires, b);
+	if (l.expires <= c->now) {
+		buf_printf(&c->detail, "%s issued %s, expired %s", l.id, a, b);
+		return RECORD_EXPIRED;
+	}
+	buf_printf(&c->detail, "%s issued %s, expires %s", l.id, a, b);
+	return RECORD_ACTIVE_TIMEBOUND;
+}
+
+void
+classify_one(struct classify *c, const struct record *in,
+    struct classify_result *out)
+{
+	enum record_status st;
+	long long job;
+
+	buf_reset(&c->detail);
+	c->prior[0] = '\0';
+	c->t.rows++;
+	out->issuable = 0;
+	out->prior = c->prior;
+	if (in->status == RECORD_INVALID) {
+		buf_adds(&c->detail, in->detail);
+		st = RECORD_INVALID;
+	} else if (recheck(c, in) != 0) {
+		st = RECORD_INVALID;
+	} else if ((job = store_job_open_for(c->s, c->org_id, c->badge_id,
+	    in->email))) {
+		buf_printf(&c->detail, "waiting in job %lld already", job);
+		st = RECORD_INVALID;
+	} else {
+		st = by_latest(c, in->email);
+	}
+	if (st == RECORD_ACTIVE_NONEXPIRING) {
+		c->t.skipped++;
+	} else if (st != RECORD_INVALID) {
+		if (!store_quota_counted(c->s, c->org_id, c->t.month,
+		    in->email)) {
+			if (c->t.used >= c->t.quota) {
+				buf_reset(&c->detail);
+				buf_printf(&c->detail, "over monthly quota "
+				    "(%lld of %lld used)", c->t.used,
+				    c->t.quota);
+				c->prior[0] = '\0';
+				st = RECORD_INVALID;
+			} else {
+				c->t.used++;
+				c->t.cost++;
+			}
+		}
+	}
+	if (st == RECORD_INVALID) {
+		c->t.invalid++;
+	} else if (st != RECORD_ACTIVE_NONEXPIRING) {
+		out->issuable = 1;
+		c->t.issuable++;
+		if (st == RECORD_EXPIRED || st == RECORD_ACTIVE_TIMEBOUND)
+			c->t.renewals++;
+	}
+	buf_add(&c->detail, "", 0);
+	out->status = st;
+	out->detail = c->detail.p;
+}
