@@ -285,4 +285,132 @@ long long store_job_add_item(struct store *s, long long job_id,
     unsigned long row, const char *email, const char *name,
     const char *class, const char *prior, const char *state);
 
+/*
+ * The work queue of job-worker.  An item is claimable once its due time
+ * has come: a pending item at once, a deferred one when its retry is due,
+ * a claimed one when its lease runs out (its worker died).  Claiming sets
+ * a lease: the claimer's name and a new due time.  The other item calls
+ * act only while the caller still holds the lease, and return
+ * STORE_NOTFOUND when it does not (another worker took the item over).
+ */
+struct store_item {
+	long long id;
+	long long job_id;
+	long long org_id;
+	long long badge_id;
+	unsigned long row;
+	int attempts;		/* deliveries tried before this claim */
+	long long submitted;	/* when its job was created */
+	char email[256];
+	char name[1030];	/* 256 characters of up to 4 bytes */
+	char class[24];
+	char prior[64];		/* "" for none */
+	char credential_id[64];	/* "" until issued */
+};
+
+/* Claim up to n items due by now, of job_id (any job when 0), under
+ * lease until `until`; fill items and return how many.  Jobs that get
+ * their first claimed item become "processing". */
+size_t store_items_claim(struct store *s, long long job_id,
+    const char *lease, long long now, long long until,
+    struct store_item *items, size_t n);
+
+/* Record the credential issued for an item. */
+int store_item_issued(struct store *s, long long item_id, const char *lease,
+    const char *credential_id);
+/* The item is done: delivered. */
+int store_item_sent(struct store *s, long long item_id, const char *lease,
+    const char *reply);
+/* Try again at `due`; one more attempt counted; reply kept. */
+int store_item_defer(struct store *s, long long item_id, const char *lease,
+    long long due, const char *reply);
+/* The item is done without a delivery: failed or skipped, with why; its
+ * quota reservation is released. */
+int store_item_fail(struct store *s, long long item_id, const char *lease,
+    const char *reason);
+int store_item_skip(struct store *s, long long item_id, const char *lease,
+    const char *reason);
+/* Give a claimed item back untried (the worker stops early). */
+int store_item_release(struct store *s, long long item_id,
+    const char *lease, long long now);
+
+/* Mark jobs whose items are all done "completed". */
+void store_jobs_finish(struct store *s, long long now);
+
+/* A credential the worker issues. */
+struct store_cred_new {
+	const char *id;
+	long long org_id;
+	long long badge_id;
+	const char *email;
+	const char *name;
+	long long issued;
+	long long expires;	/* 0: never */
+	const char *supersedes;	/* "" for none */
+	long long job_item_id;
+	const char *document;	/* the signed JSON */
+};
+
+void store_cred_insert(struct store *s, const struct store_cred_new *c);
+/* Revoke a credential as superseded by another. */
+void store_cred_supersede(struct store *s, const char *old_id);
+/* The signed document of a credential, NUL-terminated; the caller frees
+ * it.  NULL when there is none. */
+char *store_cred_document(struct store *s, const char *id);
+
+/* Jobs as job-status shows them.  "pending" counts the items not done
+ * yet: pending, claimed and deferred. */
+struct store_job {
+	long long id;
+	long long org_id;
+	char badge[72];		/* the badge's slug */
+	char status[16];	/* pending, processing, completed, cancelled */
+	long long created;
+	long long started;	/* 0: not yet */
+	long long finished;	/* 0: not yet */
+	long long total;
+	long long sent;
+	long long failed;
+	long long skipped;
+	long long cancelled;
+	long long pending;
+};
+
+/* The jobs of an organization, newest first. */
+typedef void store_job_fn(const struct store_job *j, void *arg);
+void store_job_list(struct store *s, long long org_id, store_job_fn *fn,
+    void *arg);
+/* One job of an organization: 0, or STORE_NOTFOUND (also for another
+ * organization's job). */
+int store_job_get(struct store *s, long long org_id, long long job_id,
+    struct store_job *j);
+
+/* The failures of a job grouped by reason, most frequent first. */
+typedef void store_reason_fn(const char *reason, long long count, void *arg);
+void store_job_failures(struct store *s, long long job_id,
+    store_reason_fn *fn, void *arg);
+
+/* The items of a job in row order. */
+struct store_item_view {
+	unsigned long row;
+	const char *email;
+	const char *name;
+	const char *state;
+	const char *credential_id;	/* "" when none */
+	int attempts;
+	const char *reason;		/* "" when none */
+};
+typedef void store_item_fn(const struct store_item_view *v, void *arg);
+/* Every item, or with failed_only the failed ones. */
+void store_job_items(struct store *s, long long job_id, int failed_only,
+    store_item_fn *fn, void *arg);
+
+/*
+ * Cancel a pending or processing job: its items not claimed are cancelled
+ * and their quota released; claimed ones finish.  Return 0,
+ * STORE_NOTFOUND, or STORE_EXISTS when the job has ended already.
+ */
+int store_job_cancel(struct store *s, long long org_id, long long job_id,
+    long long now);
+
 #endif

@@ -165,3 +165,52 @@ store_cred_import(struct store *s, long long org_id, long long badge_id,
 		store_bind_text(st, 9, reason);
 	store_exec(s, st);
 }
+
+void
+store_cred_insert(struct store *s, const struct store_cred_new *c)
+{
+	static const char sql[] = "INSERT INTO credential (id, org_id, "
+	    "badge_id, email, name, issued, expires, supersedes, job_item_id, "
+	    "document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	store_bind_text(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, c->org_id);
+	sqlite3_bind_int64(st, 3, c->badge_id);
+	store_bind_text(st, 4, c->email);
+	store_bind_text(st, 5, c->name);
+	sqlite3_bind_int64(st, 6, c->issued);
+	store_bind_int_or_null(st, 7, c->expires, 0);
+	if (c->supersedes && *c->supersedes)
+		store_bind_text(st, 8, c->supersedes);
+	store_bind_int_or_null(st, 9, c->job_item_id, 0);
+	store_bind_text(st, 10, c->document);
+	store_exec(s, st);
+}
+
+void
+store_cred_supersede(struct store *s, const char *old_id)
+{
+	static const char sql[] = "UPDATE credential SET revoked = ?, "
+	    "revoke_reason = 'superseded' WHERE id = ? AND revoked IS NULL";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, store_now());
+	store_bind_text(st, 2, old_id);
+	store_exec(s, st);
+}
+
+char *
+store_cred_document(struct store *s, const char *id)
+{
+	static const char sql[] = "SELECT document FROM credential "
+	    "WHERE id = ? AND document IS NOT NULL";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	char *doc = NULL;
+
+	store_bind_text(st, 1, id);
+	if (store_row(s, st))
+		doc = store_col_dup(st, 0);
+	sqlite3_reset(st);
+	return doc;
+}
