@@ -57,7 +57,8 @@ $(B)/test/fuzz/replay: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_roster.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/test/interop/gen: $(B)/test/interop/gen.o $(B)/libcredpipe.a
+$(B)/test/interop/gen $(B)/test/bench/bench_sign: $(B)/%: $(B)/%.o \
+		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
@@ -75,7 +76,7 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package-lock.json
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
 test: all $(UNITBINS) $(B)/test/fuzz/replay $(B)/test/interop/gen \
-		$(INTEROP)/node_modules/.installed
+		$(B)/test/bench/bench_sign $(INTEROP)/node_modules/.installed
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
@@ -111,8 +112,9 @@ fuzz-run:
 		-max_len=4096 -timeout=10 -print_final_stats=1 \
 		$(FUZZDIR)/corpus
 
-bench: all
+bench: all $(B)/test/bench/bench_sign $(B)/test/interop/gen
 	sh test/bench/csv-validate
+	sh test/bench/sign
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
