@@ -13,23 +13,6 @@
 #include "multibase.h"
 #include "unit.h"
 
-static void
-slurp(struct buf *b, const char *rel)
-{
-	char path[4096], chunk[4096];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(b, chunk, n);
-	fclose(f);
-}
-
 /* The proof options of the W3C vector: same key, same created, same
  * text. */
 START_TEST(w3c_proof_options)
@@ -42,7 +25,7 @@ START_TEST(w3c_proof_options)
 	ck_assert_int_eq(credential_parse_time("2023-02-24T23:36:38Z",
 	    &c.created), 0);
 	canonical_proof(&c, &got);
-	slurp(&want, "../shared/vectors/vc-di-eddsa/eddsa-rdfc-2022/"
+	unit_slurp(&want, "../shared/vectors/vc-di-eddsa/eddsa-rdfc-2022/"
 	    "proofCanonDataInt.txt");
 	ck_assert_str_eq(got.p, want.p);
 	buf_release(&got);
@@ -58,8 +41,8 @@ START_TEST(document_as_jsonld)
 	struct credential c;
 	struct json *doc;
 
-	slurp(&text, "test/cli/credential-verify/good.json");
-	slurp(&want, "test/cli/credential-verify/good.nq");
+	unit_slurp(&text, "test/cli/credential-verify/good.json");
+	unit_slurp(&want, "test/cli/credential-verify/good.nq");
 	doc = json_parse(text.p, text.len, jwhy);
 	ck_assert_msg(doc != NULL, "%s", jwhy);
 	ck_assert_msg(credential_parse(&c, doc, why) == 0, "%s", why);

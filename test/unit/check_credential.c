@@ -16,35 +16,6 @@
 #include "multibase.h"
 #include "unit.h"
 
-static void
-slurp(struct buf *b, const char *rel)
-{
-	char path[4096], chunk[4096];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(b, chunk, n);
-	fclose(f);
-}
-
-/* The secret key of the W3C vc-di-eddsa key pair. */
-static void
-w3c_key(unsigned char sk[64])
-{
-	unsigned char seed[32], pk[32];
-
-	ck_assert_int_ge(sodium_init(), 0);
-	ck_assert_int_eq(multibase_parse_ed25519_seed(
-	    "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq", seed), 0);
-	crypto_sign_seed_keypair(pk, sk, seed);
-}
-
 /* good.json, read: its text, its tree and the credential. */
 struct good {
 	struct buf text;
@@ -58,7 +29,7 @@ read_good(struct good *g)
 	char jwhy[JSON_WHY_MAX], why[CREDENTIAL_WHY_MAX];
 
 	memset(g, 0, sizeof *g);
-	slurp(&g->text, "test/cli/credential-verify/good.json");
+	unit_slurp(&g->text, "test/cli/credential-verify/good.json");
 	g->doc = json_parse(g->text.p, g->text.len, jwhy);
 	ck_assert_msg(g->doc != NULL, "%s", jwhy);
 	ck_assert_msg(credential_parse(&g->c, g->doc, why) == 0, "%s", why);
@@ -73,34 +44,20 @@ release_good(struct good *g)
 
 START_TEST(times)
 {
-	struct buf path = BUF_INIT;
-	char *line = NULL, back[CREDENTIAL_TIME_MAX];
+	char *line = NULL, *want, back[CREDENTIAL_TIME_MAX];
 	size_t cap = 0, ncases = 0;
-	ssize_t len;
-	FILE *f;
+	FILE *f = unit_cases("test/unit/data/times.tsv");
 
-	buf_printf(&path, "%s/test/unit/data/times.tsv", unit_top());
-	f = fopen(path.p, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path.p);
-	while ((len = getline(&line, &cap, f)) > 0) {
+	while (unit_next_case(f, &line, &cap, &want)) {
 		int64_t t = -1;
-		char *tab;
-		int rc;
+		int rc = credential_parse_time(line, &t);
 
-		if (line[0] == '#')
-			continue;
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		tab = strchr(line, '\t');
-		ck_assert_ptr_nonnull(tab);
-		*tab = '\0';
-		rc = credential_parse_time(line, &t);
-		if (strcmp(tab + 1, "bad") == 0) {
+		if (strcmp(want, "bad") == 0) {
 			ck_assert_msg(rc == -1, "'%s' accepted", line);
 			ck_assert_int_eq(t, -1);
 		} else {
 			ck_assert_msg(rc == 0, "'%s' refused", line);
-			ck_assert_int_eq(t, strtoll(tab + 1, NULL, 10));
+			ck_assert_int_eq(t, strtoll(want, NULL, 10));
 			credential_format_time(t, back);
 			ck_assert_str_eq(back, line);
 		}
@@ -109,7 +66,6 @@ START_TEST(times)
 	ck_assert_uint_ge(ncases, 30);
 	free(line);
 	fclose(f);
-	buf_release(&path);
 }
 END_TEST
 
@@ -170,7 +126,7 @@ START_TEST(round_trip)
 {
 	struct buf out = BUF_INIT;
 	char why[CREDENTIAL_WHY_MAX], was[PROOF_VALUE_MAX];
-	unsigned char sk[64];
+	unsigned char pk[32], sk[64];
 	struct good g;
 
 	read_good(&g);
@@ -180,7 +136,8 @@ START_TEST(round_trip)
 	ck_assert_str_eq(out.p, g.text.p);
 	ck_assert_int_eq(credential_verify(&g.c, why), 0);
 
-	w3c_key(sk);
+	unit_w3c_key(pk, sk);
+	ck_assert_mem_eq(pk, g.c.issuer_pk, 32);
 	memcpy(was, g.c.proof_value, sizeof was);
 	buf_reset(&out);
 	ck_assert_msg(credential_build_signed(&g.c, sk, &out, why) == 0, "%s",
@@ -220,6 +177,12 @@ END_TEST
 /* Each rule of struct credential, broken once. */
 START_TEST(rules)
 {
+	static const char bad_id[] = "'id' is not a urn:uuid: of lowercase "
+	    "hex digits";
+	static const char bad_salt[] = "'credentialSubject.identifier.salt' "
+	    "is not 1 to 64 lowercase hex digits";
+	static const char bad_iri[] = "'credentialSubject.achievement.id' is "
+	    "not an http, https or urn IRI of RFC 3986 characters";
 	struct buf out = BUF_INIT, iri = BUF_INIT;
 	char why[CREDENTIAL_WHY_MAX];
 	struct credential c;
@@ -236,10 +199,10 @@ START_TEST(rules)
 		c = g.c;
 		switch (i) {
 		case 0: c.id = "urn:uuid:3B6E7F0A-8C1D-4E2F-9A3B-5C6D7E8F9A0B";
-			want = "'id' is not a urn:uuid: of lowercase hex digits";
+			want = bad_id;
 			break;
 		case 1: c.id = "urn:uuid:3b6e7f0a8c1d4e2f9a3b5c6d7e8f9a0b";
-			want = "'id' is not a urn:uuid: of lowercase hex digits";
+			want = bad_id;
 			break;
 		case 2: c.name = "";
 			want = "'name' is empty";
@@ -271,34 +234,27 @@ START_TEST(rules)
 			    "not sha256$ and 64 lowercase hex digits";
 			break;
 		case 11: c.salt = "";
-			want = "'credentialSubject.identifier.salt' is not 1 to "
-			    "64 lowercase hex digits";
+			want = bad_salt;
 			break;
 		case 12: c.salt = "salt!";
-			want = "'credentialSubject.identifier.salt' is not 1 to "
-			    "64 lowercase hex digits";
+			want = bad_salt;
 			break;
 		case 13: c.achievement_id = "ftp://example.org/badge";
-			want = "'credentialSubject.achievement.id' is not an "
-			    "http, https or urn IRI of RFC 3986 characters";
+			want = bad_iri;
 			break;
 		case 14: c.achievement_id = "https://example.org/a b";
-			want = "'credentialSubject.achievement.id' is not an "
-			    "http, https or urn IRI of RFC 3986 characters";
+			want = bad_iri;
 			break;
 		case 15: c.achievement_id = "urn:";
-			want = "'credentialSubject.achievement.id' is not an "
-			    "http, https or urn IRI of RFC 3986 characters";
+			want = bad_iri;
 			break;
 		case 16: c.achievement_id = "https://example.org/<script>";
-			want = "'credentialSubject.achievement.id' is not an "
-			    "http, https or urn IRI of RFC 3986 characters";
+			want = bad_iri;
 			break;
 		case 17: c.achievement_id = iri.p;
 			break;	/* 2048 characters: allowed */
 		case 18: c.achievement_id = "https://example.org/\xc3\xa9";
-			want = "'credentialSubject.achievement.id' is not an "
-			    "http, https or urn IRI of RFC 3986 characters";
+			want = bad_iri;
 			break;
 		case 19: c.achievement_id = c.id;
 			want = "'credentialSubject.achievement.id' is the "

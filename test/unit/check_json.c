@@ -33,42 +33,30 @@ unescape(struct buf *b, const char *s, size_t n)
 
 START_TEST(cases)
 {
-	struct buf path = BUF_INIT, in = BUF_INIT;
-	char *line = NULL, why[JSON_WHY_MAX];
+	struct buf in = BUF_INIT;
+	char *line = NULL, *want, why[JSON_WHY_MAX];
 	size_t cap = 0, ncases = 0;
-	ssize_t len;
-	FILE *f;
+	FILE *f = unit_cases("test/unit/data/json.tsv");
 
-	buf_printf(&path, "%s/test/unit/data/json.tsv", unit_top());
-	f = fopen(path.p, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path.p);
-	while ((len = getline(&line, &cap, f)) > 0) {
+	while (unit_next_case(f, &line, &cap, &want)) {
 		struct json *v;
-		char *tab;
 
-		if (line[0] == '#')
-			continue;
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		tab = strchr(line, '\t');
-		ck_assert_ptr_nonnull(tab);
-		unescape(&in, line, (size_t)(tab - line));
+		unescape(&in, line, strlen(line));
 		strcpy(why, "(untouched)");
 		v = json_parse(in.p, in.len, why);
-		if (strcmp(tab + 1, "ok") == 0)
+		if (strcmp(want, "ok") == 0)
 			ck_assert_msg(v != NULL, "'%s': refused: %s", line,
 			    why);
 		else
-			ck_assert_msg(v == NULL && strcmp(why, tab + 1) == 0,
+			ck_assert_msg(v == NULL && strcmp(why, want) == 0,
 			    "'%s': got '%s', want '%s'", line,
-			    v ? "ok" : why, tab + 1);
+			    v ? "ok" : why, want);
 		json_free(v);
 		ncases++;
 	}
 	ck_assert_uint_ge(ncases, 60);
 	free(line);
 	fclose(f);
-	buf_release(&path);
 	buf_release(&in);
 }
 END_TEST

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "json.h"
-#include "multibase.h"
 #include "proof.h"
 #include "unit.h"
 
@@ -21,43 +19,15 @@ static const char *const vectors[] = {
 	"eddsa-rdfc-2022/employ",
 };
 
+/* A file of a vector directory. */
 static void
-slurp(struct buf *b, const char *dir, const char *name)
+vector_file(struct buf *b, const char *dir, const char *name)
 {
-	char path[4096], chunk[4096];
-	size_t n;
-	FILE *f;
+	char rel[512];
 
-	snprintf(path, sizeof path, "%s/../shared/vectors/vc-di-eddsa/%s/%s",
-	    unit_top(), dir, name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(b, chunk, n);
-	fclose(f);
-}
-
-/* The W3C key pair: libsodium's secret key from its seed. */
-static void
-w3c_key(unsigned char pk[32], unsigned char sk[64])
-{
-	struct buf text = BUF_INIT;
-	unsigned char seed[32];
-	const struct json *priv;
-	char why[JSON_WHY_MAX];
-	struct json *doc;
-
-	slurp(&text, ".", "keyPair.json");
-	doc = json_parse(text.p, text.len, why);
-	ck_assert_msg(doc != NULL, "keyPair.json: %s", why);
-	priv = json_get(doc, "privateKeyMultibase");
-	ck_assert_ptr_nonnull(priv);
-	ck_assert_int_eq(multibase_parse_ed25519_seed(priv->s, seed), 0);
-	crypto_sign_seed_keypair(pk, sk, seed);
-	json_free(doc);
-	buf_release(&text);
+	snprintf(rel, sizeof rel, "../shared/vectors/vc-di-eddsa/%s/%s", dir,
+	    name);
+	unit_slurp(b, rel);
 }
 
 static void
@@ -79,24 +49,23 @@ START_TEST(w3c_vectors)
 	char value[PROOF_VALUE_MAX];
 	const char *dir = vectors[_i];
 
-	ck_assert_int_ge(sodium_init(), 0);
-	w3c_key(pk, sk);
-	slurp(&doc, dir, "canonDocDataInt.txt");
-	slurp(&opts, dir, "proofCanonDataInt.txt");
+	unit_w3c_key(pk, sk);
+	vector_file(&doc, dir, "canonDocDataInt.txt");
+	vector_file(&opts, dir, "proofCanonDataInt.txt");
 	proof_hash(opts.p, opts.len, doc.p, doc.len, hash);
 
-	slurp(&want, dir, "proofHashDataInt.txt");
+	vector_file(&want, dir, "proofHashDataInt.txt");
 	assert_hex(hash, 32, &want, "proof options hash");
-	slurp(&want, dir, "docHashDataInt.txt");
+	vector_file(&want, dir, "docHashDataInt.txt");
 	assert_hex(hash + 32, 32, &want, "document hash");
-	slurp(&want, dir, "combinedHashDataInt.txt");
+	vector_file(&want, dir, "combinedHashDataInt.txt");
 	assert_hex(hash, 64, &want, "combined hash");
 
 	proof_sign(hash, sk, value);
 	ck_assert_int_eq(proof_decode(value, sig), 0);
-	slurp(&want, dir, "sigHexDataInt.txt");
+	vector_file(&want, dir, "sigHexDataInt.txt");
 	assert_hex(sig, 64, &want, "signature");
-	slurp(&want, dir, "sigBTC58DataInt.txt");
+	vector_file(&want, dir, "sigBTC58DataInt.txt");
 	ck_assert_str_eq(value, want.p);
 
 	ck_assert_int_eq(proof_verify(hash, pk, value), 0);
