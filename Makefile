@@ -30,9 +30,12 @@ UNITS := $(notdir $(basename $(wildcard test/unit/check_*.c)))
 BINS := $(CMDS:%=$(B)/bin/%)
 UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 
-# Debian packages that building and testing need.
+# Debian packages that building and testing need.  Node.js (20, as
+# test/interop/package.json says) and npm run the interop checks; they may
+# come from elsewhere than Debian, so they are looked for as commands.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
 	mandoc perl sqlite3 binutils clang libclang-rt-14-dev
+NODE_DEBS = nodejs npm
 
 all: $(BINS)
 
@@ -54,14 +57,26 @@ $(B)/test/fuzz/replay: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_roster.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/test/interop/gen $(B)/test/bench/bench_sign: $(B)/%: $(B)/%.o \
+		$(B)/libcredpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
+# The npm packages of the interop checks, exactly as package-lock.json
+# pins them; installed again only when the lock file changes.
+INTEROP = test/interop
+$(INTEROP)/node_modules/.installed: $(INTEROP)/package-lock.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund
+	touch $@
+
 # The suite, against the tree in $(B).  Sanitizer reports go to files under
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
-test: all $(UNITBINS) $(B)/test/fuzz/replay
+test: all $(UNITBINS) $(B)/test/fuzz/replay $(B)/test/interop/gen \
+		$(B)/test/bench/bench_sign $(INTEROP)/node_modules/.installed
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
@@ -98,9 +113,10 @@ fuzz-run:
 		-max_len=4096 -timeout=10 -print_final_stats=1 \
 		$(FUZZDIR)/corpus
 
-bench: all
+bench: all $(B)/test/bench/bench_sign $(B)/test/interop/gen
 	sh test/bench/csv-validate
 	sh test/bench/submit
+	sh test/bench/sign
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
@@ -120,6 +136,8 @@ deps:
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null && command -v npm >/dev/null || \
+		missing="$$missing $(NODE_DEBS)"; \
 	if [ -n "$$missing" ]; then \
 		echo "make deps: installing$$missing"; \
 		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \

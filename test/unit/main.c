@@ -2,10 +2,17 @@
  * main.c: the driver every unit test links with.  Each check_MODULE.c
  * defines suite(); this runs it without forking noise and writes TAP on
  * stdout for prove.  The exit status is the number of failed tests.
+ * Below it, the helpers of unit.h.
  */
 #include <check.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "buf.h"
+#include "json.h"
+#include "multibase.h"
 #include "unit.h"
 
 int
@@ -27,4 +34,72 @@ unit_top(void)
 	const char *top = getenv("TOP");
 
 	return top && *top ? top : ".";
+}
+
+void
+unit_slurp(struct buf *b, const char *rel)
+{
+	char path[4096], chunk[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
+	f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	buf_reset(b);
+	buf_add(b, "", 0);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(b, chunk, n);
+	fclose(f);
+}
+
+FILE *
+unit_cases(const char *rel)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	return f;
+}
+
+int
+unit_next_case(FILE *f, char **line, size_t *cap, char **want)
+{
+	ssize_t len;
+
+	while ((len = getline(line, cap, f)) > 0) {
+		if ((*line)[0] == '#')
+			continue;
+		if ((*line)[len - 1] == '\n')
+			(*line)[len - 1] = '\0';
+		*want = strchr(*line, '\t');
+		ck_assert_msg(*want != NULL, "no TAB in case '%s'", *line);
+		*(*want)++ = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+void
+unit_w3c_key(unsigned char pk[32], unsigned char sk[64])
+{
+	struct buf text = BUF_INIT;
+	unsigned char seed[32];
+	const struct json *priv;
+	char why[JSON_WHY_MAX];
+	struct json *doc;
+
+	ck_assert_int_ge(sodium_init(), 0);
+	unit_slurp(&text, "../shared/vectors/vc-di-eddsa/keyPair.json");
+	doc = json_parse(text.p, text.len, why);
+	ck_assert_msg(doc != NULL, "keyPair.json: %s", why);
+	priv = json_get(doc, "privateKeyMultibase");
+	ck_assert_ptr_nonnull(priv);
+	ck_assert_int_eq(multibase_parse_ed25519_seed(priv->s, seed), 0);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	json_free(doc);
+	buf_release(&text);
 }

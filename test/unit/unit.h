@@ -3,11 +3,32 @@
 #define CREDPIPE_UNIT_H
 
 #include <check.h>
+#include <stdio.h>
+
+#include "buf.h"
 
 /* The tests of one module. */
 Suite *suite(void);
 
 /* The directory of the source tree ($TOP, or "." when unset). */
 const char *unit_top(void);
+
+/* Put the bytes of the file at rel, a path under the source tree, in b
+ * (NUL-terminated); fail the test when it cannot be read. */
+void unit_slurp(struct buf *b, const char *rel);
+
+/*
+ * Case files: lines of "input <TAB> expected", with # comments.
+ * unit_cases opens one under the source tree (failing the test when it
+ * cannot); unit_next_case reads the next case into *line (getline style,
+ * the caller frees it), cuts it at its first TAB and points *want past
+ * it.  Returns 0 at the end of the file.
+ */
+FILE *unit_cases(const char *rel);
+int unit_next_case(FILE *f, char **line, size_t *cap, char **want);
+
+/* The W3C vc-di-eddsa test key pair, from
+ * ../shared/vectors/vc-di-eddsa/keyPair.json, as libsodium keys. */
+void unit_w3c_key(unsigned char pk[32], unsigned char sk[64]);
 
 #endif

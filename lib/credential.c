@@ -1,0 +1,851 @@
+/*
+ * credential.c: the Open Badges 3.0 credential, written and read; the
+ * contract is in credential.h.
+ *
+ * The writer and the reader know the same fixed shape.  The reader walks
+ * the parsed JSON with the list of members each object may have, so that
+ * a member it does not know is refused rather than skipped: a verifier
+ * that skipped one would vouch for text it never checked.
+ */
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "canonical.h"
+#include "credential.h"
+#include "json.h"
+#include "multibase.h"
+#include "proof.h"
+#include "utf8.h"
+
+#define ACHIEVEMENT_ID_MAX 2048
+#define SALT_LEN_MAX 64
+
+/* ---- identifiers, salts and times ---- */
+
+static void
+put_hex(char *out, const unsigned char *p, size_t n)
+{
+	sodium_bin2hex(out, 2 * n + 1, p, n);
+}
+
+void
+credential_new_id(char id[CREDENTIAL_ID_MAX])
+{
+	unsigned char u[16];
+	char hex[33];
+
+	randombytes_buf(u, sizeof u);
+	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);	/* version 4 */
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	put_hex(hex, u, sizeof u);
+	snprintf(id, CREDENTIAL_ID_MAX, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s",
+	    hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+void
+credential_new_salt(char salt[CREDENTIAL_SALT_MAX])
+{
+	unsigned char r[16];
+
+	randombytes_buf(r, sizeof r);
+	put_hex(salt, r, sizeof r);
+}
+
+void
+credential_identity_hash(const char *email, const char *salt,
+    char hash[CREDENTIAL_HASH_MAX])
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[32];
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)email,
+	    strlen(email));
+	crypto_hash_sha256_update(&st, (const unsigned char *)salt,
+	    strlen(salt));
+	crypto_hash_sha256_final(&st, h);
+	memcpy(hash, "sha256$", 7);
+	put_hex(hash + 7, h, sizeof h);
+}
+
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar,
+ * and back (the algorithms of H. Hinnant's "chrono-Compatible Low-Level
+ * Date Algorithms", for years from 0 on). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void
+credential_format_time(int64_t t, char out[CREDENTIAL_TIME_MAX])
+{
+	int64_t days = t / 86400, secs = t % 86400;
+	char tmp[64];	/* room for any int, to keep the compiler calm */
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	memcpy(out, tmp, CREDENTIAL_TIME_MAX - 1);
+	out[CREDENTIAL_TIME_MAX - 1] = '\0';
+}
+
+/* The n digits at s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n--) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+int
+credential_parse_time(const char *s, int64_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, mo, d, h, mi, sec;
+
+	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return -1;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return -1;
+	if (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
+		return -1;
+	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+/* ---- the rules of each field ---- */
+
+static int
+is_lower_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* "urn:uuid:" and 8-4-4-4-12 lowercase hex digits. */
+static int
+is_urn_uuid(const char *s)
+{
+	static const int group[] = { 8, 4, 4, 4, 12 };
+	size_t i;
+
+	if (strncmp(s, "urn:uuid:", 9) != 0 || strlen(s) != 45)
+		return 0;
+	for (s += 9, i = 0; i < 5; s += group[i] + 1, i++)
+		if (!is_lower_hex(s, (size_t)group[i]) ||
+		    s[group[i]] != (i < 4 ? '-' : '\0'))
+			return 0;
+	return 1;
+}
+
+/*
+ * An absolute IRI we can put in a credential as it is: scheme http, https
+ * or urn, then only characters that RFC 3986 allows in a URI.  Neither
+ * JSON nor N-Quads then escapes anything, and no JSON-LD processor reads
+ * the scheme as a prefix its contexts define.
+ */
+static int
+is_iri(const char *s)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%";
+	size_t n = strlen(s), rest;
+
+	if (strncmp(s, "https:", 6) == 0)
+		rest = 6;
+	else if (strncmp(s, "http:", 5) == 0 || strncmp(s, "urn:", 4) == 0)
+		rest = s[3] == ':' ? 4 : 5;
+	else
+		return 0;
+	return n > rest && n <= ACHIEVEMENT_ID_MAX &&
+	    strspn(s, allowed) == n;
+}
+
+static int
+is_text(const char *s)
+{
+	int partial;
+	size_t n = strlen(s);
+
+	return utf8_check(s, n, &partial) == n;
+}
+
+static int fail(char why[CREDENTIAL_WHY_MAX], const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Write the message into why; return -1. */
+static int
+fail(char why[CREDENTIAL_WHY_MAX], const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, CREDENTIAL_WHY_MAX, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+check_time(int64_t t, const char *path, char why[CREDENTIAL_WHY_MAX])
+{
+	if (t < 0 || t > CREDENTIAL_TIME_LAST)
+		return fail(why, "'%s' is not a time from 1970 to 9999", path);
+	return 0;
+}
+
+int
+credential_check(const struct credential *c, char why[CREDENTIAL_WHY_MAX])
+{
+	const struct {
+		const char *s, *path;
+		int empty_ok;
+	} texts[] = {
+		{ c->name, "name", 0 },
+		{ c->issuer_name, "issuer.name", 0 },
+		{ c->recipient_name, "credentialSubject.name", 0 },
+		{ c->achievement_name, "credentialSubject.achievement.name",
+		    0 },
+		{ c->achievement_description,
+		    "credentialSubject.achievement.description", 1 },
+		{ c->criteria,
+		    "credentialSubject.achievement.criteria.narrative", 1 },
+	};
+	unsigned char sig[64];
+	size_t i, n;
+
+	if (!c->id || !is_urn_uuid(c->id))
+		return fail(why, "'%s' is not a urn:uuid: of lowercase hex "
+		    "digits", "id");
+	for (i = 0; i < sizeof texts / sizeof *texts; i++) {
+		if (!texts[i].s)
+			return fail(why, "'%s' is missing", texts[i].path);
+		if (!texts[i].empty_ok && !*texts[i].s)
+			return fail(why, "'%s' is empty", texts[i].path);
+		if (!is_text(texts[i].s))
+			return fail(why, "'%s' is not UTF-8", texts[i].path);
+	}
+	if (check_time(c->valid_from, "validFrom", why) ||
+	    check_time(c->valid_until, "validUntil", why) ||
+	    check_time(c->awarded, "awardedDate", why) ||
+	    check_time(c->created, "proof.created", why))
+		return -1;
+	if (c->valid_until && c->valid_until <= c->valid_from)
+		return fail(why, "'%s' is not after validFrom", "validUntil");
+	if (!c->identity_hash || strncmp(c->identity_hash, "sha256$", 7) ||
+	    strlen(c->identity_hash) != 71 ||
+	    !is_lower_hex(c->identity_hash + 7, 64))
+		return fail(why, "'%s' is not sha256$ and 64 lowercase hex "
+		    "digits", "credentialSubject.identifier.identityHash");
+	if (!c->salt || !(n = strlen(c->salt)) || n > SALT_LEN_MAX ||
+	    !is_lower_hex(c->salt, n))
+		return fail(why, "'%s' is not 1 to 64 lowercase hex digits",
+		    "credentialSubject.identifier.salt");
+	if (!c->achievement_id || !is_iri(c->achievement_id))
+		return fail(why, "'%s' is not an http, https or urn IRI of "
+		    "RFC 3986 characters", "credentialSubject.achievement.id");
+	if (strcmp(c->achievement_id, c->id) == 0)
+		return fail(why, "'%s' is the credential's own id",
+		    "credentialSubject.achievement.id");
+	if (c->proof_value[0] && proof_decode(c->proof_value, sig) != 0)
+		return fail(why, "'%s' is not z and the base58btc of a "
+		    "64-byte signature", "proof.proofValue");
+	return 0;
+}
+
+/* ---- writing ---- */
+
+struct writer {
+	struct buf *b;
+	int depth;		/* containers open */
+	int first;		/* nothing written yet in the innermost */
+};
+
+/* Start an item: a comma after the one before, a new line, the indent,
+ * and "key": in an object. */
+static void
+w_item(struct writer *w, const char *key)
+{
+	int i;
+
+	if (!w->first)
+		buf_addc(w->b, ',');
+	buf_addc(w->b, '\n');
+	for (i = 0; i < w->depth; i++)
+		buf_adds(w->b, "  ");
+	if (key) {
+		json_escape(w->b, key, strlen(key));
+		buf_adds(w->b, ": ");
+	}
+	w->first = 0;
+}
+
+static void
+w_string(struct writer *w, const char *key, const char *s)
+{
+	w_item(w, key);
+	json_escape(w->b, s, strlen(s));
+}
+
+static void
+w_time(struct writer *w, const char *key, int64_t t)
+{
+	char s[CREDENTIAL_TIME_MAX];
+
+	credential_format_time(t, s);
+	w_string(w, key, s);
+}
+
+/* Open an object ('{') or array ('['), as a member or an element. */
+static void
+w_open(struct writer *w, const char *key, int c)
+{
+	if (w->depth > 0)
+		w_item(w, key);
+	buf_addc(w->b, c);
+	w->depth++;
+	w->first = 1;
+}
+
+static void
+w_close(struct writer *w, int c)
+{
+	int i;
+
+	w->depth--;
+	buf_addc(w->b, '\n');
+	for (i = 0; i < w->depth; i++)
+		buf_adds(w->b, "  ");
+	buf_addc(w->b, c);
+	w->first = 0;
+}
+
+/* A "type" array of one or two names. */
+static void
+w_types(struct writer *w, const char *t1, const char *t2)
+{
+	w_open(w, "type", '[');
+	w_string(w, NULL, t1);
+	if (t2)
+		w_string(w, NULL, t2);
+	w_close(w, ']');
+}
+
+int
+credential_write_json(const struct credential *c, struct buf *out,
+    char why[CREDENTIAL_WHY_MAX])
+{
+	struct writer w = { out, 0, 1 };
+	char did[DIDKEY_MAX], vm[DIDKEY_VM_MAX];
+
+	if (credential_check(c, why) != 0)
+		return -1;
+	didkey_from_ed25519(c->issuer_pk, did);
+	w_open(&w, NULL, '{');
+	w_open(&w, "@context", '[');
+	w_string(&w, NULL, CREDENTIAL_CONTEXT_VC);
+	w_string(&w, NULL, CREDENTIAL_CONTEXT_OB);
+	w_close(&w, ']');
+	w_string(&w, "id", c->id);
+	w_types(&w, "VerifiableCredential", "OpenBadgeCredential");
+	w_string(&w, "name", c->name);
+	w_open(&w, "issuer", '{');
+	w_string(&w, "id", did);
+	w_types(&w, "Profile", NULL);
+	w_string(&w, "name", c->issuer_name);
+	w_close(&w, '}');
+	w_time(&w, "validFrom", c->valid_from);
+	if (c->valid_until)
+		w_time(&w, "validUntil", c->valid_until);
+	w_time(&w, "awardedDate", c->awarded);
+
+	w_open(&w, "credentialSubject", '{');
+	w_types(&w, "AchievementSubject", NULL);
+	w_string(&w, "name", c->recipient_name);
+	w_open(&w, "identifier", '[');
+	w_open(&w, NULL, '{');
+	w_string(&w, "type", "IdentityObject");
+	w_string(&w, "identityType", "emailAddress");
+	w_item(&w, "hashed");
+	buf_adds(out, "true");
+	w_string(&w, "identityHash", c->identity_hash);
+	w_string(&w, "salt", c->salt);
+	w_close(&w, '}');
+	w_close(&w, ']');
+	w_open(&w, "achievement", '{');
+	w_string(&w, "id", c->achievement_id);
+	w_types(&w, "Achievement", NULL);
+	w_string(&w, "name", c->achievement_name);
+	w_string(&w, "description", c->achievement_description);
+	w_open(&w, "criteria", '{');
+	w_string(&w, "narrative", c->criteria);
+	w_close(&w, '}');
+	w_close(&w, '}');
+	w_close(&w, '}');
+
+	if (c->proof_value[0]) {
+		didkey_vm_from_ed25519(c->issuer_pk, vm);
+		w_open(&w, "proof", '{');
+		w_string(&w, "type", "DataIntegrityProof");
+		w_string(&w, "cryptosuite", "eddsa-rdfc-2022");
+		w_time(&w, "created", c->created);
+		w_string(&w, "verificationMethod", vm);
+		w_string(&w, "proofPurpose", "assertionMethod");
+		w_string(&w, "proofValue", c->proof_value);
+		w_close(&w, '}');
+	}
+	w_close(&w, '}');
+	buf_addc(out, '\n');
+	return 0;
+}
+
+/* ---- signing and checking ---- */
+
+/* The bytes an eddsa-rdfc-2022 proof of c signs. */
+static int
+hash_data(const struct credential *c, unsigned char hash[64],
+    char why[CREDENTIAL_WHY_MAX])
+{
+	struct buf doc = BUF_INIT, opts = BUF_INIT;
+	int r = -1;
+
+	if (canonical_document(c, &doc, why) == 0) {
+		canonical_proof(c, &opts);
+		proof_hash(opts.p, opts.len, doc.p, doc.len, hash);
+		r = 0;
+	}
+	buf_release(&doc);
+	buf_release(&opts);
+	return r;
+}
+
+int
+credential_build_signed(struct credential *c, const unsigned char sk[64],
+    struct buf *out, char why[CREDENTIAL_WHY_MAX])
+{
+	unsigned char pk[32], hash[64];
+
+	c->proof_value[0] = '\0';
+	if (credential_check(c, why) != 0)
+		return -1;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	if (memcmp(pk, c->issuer_pk, sizeof pk) != 0)
+		return fail(why, "%s", "the secret key is not the issuer's");
+	if (hash_data(c, hash, why) != 0)
+		return -1;
+	proof_sign(hash, sk, c->proof_value);
+	return credential_write_json(c, out, why);
+}
+
+int
+credential_verify(const struct credential *c, char why[CREDENTIAL_WHY_MAX])
+{
+	unsigned char hash[64];
+
+	if (!c->proof_value[0])
+		return fail(why, "%s", "no proof");
+	if (credential_check(c, why) != 0 || hash_data(c, hash, why) != 0)
+		return -1;
+	if (proof_verify(hash, c->issuer_pk, c->proof_value) != 0)
+		return fail(why, "%s", "signature does not match");
+	return 0;
+}
+
+/* ---- reading ---- */
+
+/* What the reader of one document needs. */
+struct reader {
+	char *why;		/* the message, on failure */
+};
+
+/* Say what is wrong with the member key of the object at path. */
+static int
+bad(struct reader *r, const char *path, const char *key, const char *what)
+{
+	snprintf(r->why, CREDENTIAL_WHY_MAX, "'%s%s%s' %s", path,
+	    *path ? "." : "", key, what);
+	return -1;
+}
+
+/*
+ * Refuse an object with a member not in names (NULL-terminated).  The
+ * name of the stranger is shown when it is short printable ASCII.
+ */
+static int
+only(struct reader *r, const struct json *obj, const char *path,
+    const char *const names[])
+{
+	size_t i, j;
+
+	for (i = 0; i < obj->len; i++) {
+		const struct json *k = &obj->keys[i];
+
+		for (j = 0; names[j]; j++)
+			if (strlen(names[j]) == k->len &&
+			    memcmp(names[j], k->s, k->len) == 0)
+				break;
+		if (names[j])
+			continue;
+		for (j = 0; j < k->len && k->s[j] > ' ' && k->s[j] < 0x7f &&
+		    k->s[j] != '\''; j++)
+			;
+		if (j == k->len && j > 0 && j <= 40)
+			return bad(r, path, k->s, "is not a property of this "
+			    "credential");
+		snprintf(r->why, CREDENTIAL_WHY_MAX, "'%s' has a property "
+		    "this credential does not have", *path ? path : "the "
+		    "credential");
+		return -1;
+	}
+	return 0;
+}
+
+/* The member key of obj, which must be an object; NULL after saying it
+ * is missing (when required). */
+static const struct json *
+member(struct reader *r, const struct json *obj, const char *path,
+    const char *key, int required)
+{
+	const struct json *v = json_get(obj, key);
+
+	if (!v && required)
+		bad(r, path, key, "is missing");
+	return v;
+}
+
+/* An object member with no members but those in names. */
+static const struct json *
+object(struct reader *r, const struct json *obj, const char *path,
+    const char *key, const char *const names[])
+{
+	const struct json *v = member(r, obj, path, key, 1);
+	char full[128];
+
+	if (!v)
+		return NULL;
+	if (v->type != JSON_OBJECT) {
+		bad(r, path, key, "is not an object");
+		return NULL;
+	}
+	snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
+	return only(r, v, full, names) == 0 ? v : NULL;
+}
+
+/* A string member without NUL, into *out. */
+static int
+string(struct reader *r, const struct json *obj, const char *path,
+    const char *key, const char **out)
+{
+	const struct json *v = member(r, obj, path, key, 1);
+
+	if (!v)
+		return -1;
+	if (v->type != JSON_STRING)
+		return bad(r, path, key, "is not a string");
+	if (memchr(v->s, '\0', v->len))
+		return bad(r, path, key, "holds a NUL character");
+	*out = v->s;
+	return 0;
+}
+
+/* A string member that must equal want. */
+static int
+constant(struct reader *r, const struct json *obj, const char *path,
+    const char *key, const char *want)
+{
+	const char *s;
+
+	if (string(r, obj, path, key, &s) != 0)
+		return -1;
+	if (strcmp(s, want) != 0) {
+		snprintf(r->why, CREDENTIAL_WHY_MAX, "'%s%s%s' is not \"%s\"",
+		    path, *path ? "." : "", key, want);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+time_member(struct reader *r, const struct json *obj, const char *path,
+    const char *key, int64_t *t)
+{
+	const char *s;
+
+	if (string(r, obj, path, key, &s) != 0)
+		return -1;
+	if (credential_parse_time(s, t) != 0)
+		return bad(r, path, key, "is not a time YYYY-MM-DDThh:mm:ssZ "
+		    "from 1970 to 9999");
+	return 0;
+}
+
+static int
+is_string(const struct json *v, const char *s)
+{
+	return v->type == JSON_STRING && v->len == strlen(s) &&
+	    memcmp(v->s, s, v->len) == 0;
+}
+
+/* The "type" of obj: the one or two names given, in any order; one name
+ * may stand alone as a string. */
+static int
+types(struct reader *r, const struct json *obj, const char *path,
+    const char *t1, const char *t2)
+{
+	const struct json *v = member(r, obj, path, "type", 1);
+	int n = t2 ? 2 : 1;
+
+	if (!v)
+		return -1;
+	if (!t2 && is_string(v, t1))
+		return 0;
+	if (v->type == JSON_ARRAY && v->len == (size_t)n &&
+	    ((is_string(&v->items[0], t1) &&
+	    (n == 1 || is_string(&v->items[1], t2))) ||
+	    (n == 2 && is_string(&v->items[0], t2) &&
+	    is_string(&v->items[1], t1))))
+		return 0;
+	if (t2)
+		snprintf(r->why, CREDENTIAL_WHY_MAX, "'%s%stype' is not "
+		    "[\"%s\", \"%s\"]", path, *path ? "." : "", t1, t2);
+	else
+		snprintf(r->why, CREDENTIAL_WHY_MAX, "'%s%stype' is not "
+		    "\"%s\"", path, *path ? "." : "", t1);
+	return -1;
+}
+
+static int
+read_context(struct reader *r, const struct json *doc)
+{
+	const struct json *v = member(r, doc, "", "@context", 1);
+
+	if (!v)
+		return -1;
+	if (v->type != JSON_ARRAY || v->len != 2 ||
+	    !is_string(&v->items[0], CREDENTIAL_CONTEXT_VC) ||
+	    !is_string(&v->items[1], CREDENTIAL_CONTEXT_OB))
+		return bad(r, "", "@context", "is not the VC 2.0 context and "
+		    "then the Open Badges 3.0.3 context");
+	return 0;
+}
+
+static int
+read_issuer(struct reader *r, const struct json *doc, struct credential *c)
+{
+	static const char *const names[] = { "id", "type", "name", NULL };
+	char did[DIDKEY_MAX];
+	const struct json *v;
+	const char *id;
+
+	if (!(v = object(r, doc, "", "issuer", names)) ||
+	    string(r, v, "issuer", "id", &id) != 0)
+		return -1;
+	if (didkey_to_ed25519(id, c->issuer_pk) != 0 || strchr(id, '#'))
+		return bad(r, "issuer", "id", "is not an Ed25519 did:key");
+	didkey_from_ed25519(c->issuer_pk, did);
+	if (strcmp(did, id) != 0)
+		return bad(r, "issuer", "id", "is not an Ed25519 did:key");
+	if (types(r, v, "issuer", "Profile", NULL) != 0 ||
+	    string(r, v, "issuer", "name", &c->issuer_name) != 0)
+		return -1;
+	return 0;
+}
+
+/* "identifier": an array of one IdentityObject, or that object alone. */
+static int
+read_identifier(struct reader *r, const struct json *subject,
+    struct credential *c)
+{
+	static const char *const names[] = { "type", "identityType",
+	    "hashed", "identityHash", "salt", NULL };
+	static const char path[] = "credentialSubject.identifier";
+	const struct json *v = member(r, subject, "credentialSubject",
+	    "identifier", 1), *hashed;
+
+	if (!v)
+		return -1;
+	if (v->type == JSON_ARRAY && v->len == 1)
+		v = &v->items[0];
+	if (v->type != JSON_OBJECT)
+		return bad(r, "credentialSubject", "identifier", "is not one "
+		    "IdentityObject");
+	if (only(r, v, path, names) != 0 ||
+	    types(r, v, path, "IdentityObject", NULL) != 0 ||
+	    constant(r, v, path, "identityType", "emailAddress") != 0)
+		return -1;
+	if (!(hashed = member(r, v, path, "hashed", 1)))
+		return -1;
+	if (hashed->type != JSON_TRUE)
+		return bad(r, path, "hashed", "is not true");
+	return string(r, v, path, "identityHash", &c->identity_hash) ||
+	    string(r, v, path, "salt", &c->salt);
+}
+
+static int
+read_achievement(struct reader *r, const struct json *subject,
+    struct credential *c)
+{
+	static const char *const names[] = { "id", "type", "name",
+	    "description", "criteria", NULL };
+	static const char *const criteria_names[] = { "narrative", NULL };
+	static const char path[] = "credentialSubject.achievement";
+	const struct json *a, *crit;
+
+	if (!(a = object(r, subject, "credentialSubject", "achievement",
+	    names)))
+		return -1;
+	if (string(r, a, path, "id", &c->achievement_id) != 0 ||
+	    types(r, a, path, "Achievement", NULL) != 0 ||
+	    string(r, a, path, "name", &c->achievement_name) != 0 ||
+	    string(r, a, path, "description",
+	    &c->achievement_description) != 0)
+		return -1;
+	if (!(crit = object(r, a, path, "criteria", criteria_names)))
+		return -1;
+	return string(r, crit, "credentialSubject.achievement.criteria",
+	    "narrative", &c->criteria);
+}
+
+static int
+read_subject(struct reader *r, const struct json *doc, struct credential *c)
+{
+	static const char *const names[] = { "type", "name", "identifier",
+	    "achievement", NULL };
+	static const char path[] = "credentialSubject";
+	const struct json *s;
+
+	if (!(s = object(r, doc, "", path, names)) ||
+	    types(r, s, path, "AchievementSubject", NULL) != 0 ||
+	    string(r, s, path, "name", &c->recipient_name) != 0 ||
+	    read_identifier(r, s, c) != 0 ||
+	    read_achievement(r, s, c) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+read_proof(struct reader *r, const struct json *doc, struct credential *c)
+{
+	static const char *const names[] = { "type", "cryptosuite",
+	    "created", "verificationMethod", "proofPurpose", "proofValue",
+	    NULL };
+	char vm[DIDKEY_VM_MAX];
+	const struct json *p;
+	const char *s;
+
+	if (!json_get(doc, "proof"))
+		return 0;
+	if (!(p = object(r, doc, "", "proof", names)) ||
+	    types(r, p, "proof", "DataIntegrityProof", NULL) != 0 ||
+	    constant(r, p, "proof", "cryptosuite", "eddsa-rdfc-2022") != 0 ||
+	    time_member(r, p, "proof", "created", &c->created) != 0 ||
+	    constant(r, p, "proof", "proofPurpose", "assertionMethod") != 0 ||
+	    string(r, p, "proof", "verificationMethod", &s) != 0)
+		return -1;
+	didkey_vm_from_ed25519(c->issuer_pk, vm);
+	if (strcmp(s, vm) != 0)
+		return bad(r, "proof", "verificationMethod", "is not the "
+		    "issuer's key");
+	if (string(r, p, "proof", "proofValue", &s) != 0)
+		return -1;
+	if (strlen(s) >= sizeof c->proof_value)
+		return bad(r, "proof", "proofValue", "is not z and the "
+		    "base58btc of a 64-byte signature");
+	memcpy(c->proof_value, s, strlen(s) + 1);
+	return 0;
+}
+
+/* validUntil, when there is one: 0 in the struct means none, and no
+ * validFrom comes before 1970, so a validUntil of 0 is refused here. */
+static int
+read_valid_until(struct reader *r, const struct json *doc,
+    struct credential *c)
+{
+	if (!json_get(doc, "validUntil"))
+		return 0;
+	if (time_member(r, doc, "", "validUntil", &c->valid_until) != 0)
+		return -1;
+	if (c->valid_until == 0)
+		return bad(r, "", "validUntil", "is not after validFrom");
+	return 0;
+}
+
+int
+credential_parse(struct credential *c, const struct json *doc,
+    char why[CREDENTIAL_WHY_MAX])
+{
+	static const char *const names[] = { "@context", "id", "type",
+	    "name", "issuer", "validFrom", "validUntil", "awardedDate",
+	    "credentialSubject", "proof", NULL };
+	struct reader r = { why };
+	const char *id;
+
+	memset(c, 0, sizeof *c);
+	if (doc->type != JSON_OBJECT)
+		return fail(why, "%s", "not a JSON object");
+	if (string(&r, doc, "", "id", &id) != 0)
+		return -1;
+	if (!is_urn_uuid(id))
+		return bad(&r, "", "id", "is not a urn:uuid: of lowercase hex "
+		    "digits");
+	c->id = id;
+	if (only(&r, doc, "", names) != 0 || read_context(&r, doc) != 0 ||
+	    types(&r, doc, "", "VerifiableCredential",
+	    "OpenBadgeCredential") != 0 ||
+	    string(&r, doc, "", "name", &c->name) != 0 ||
+	    read_issuer(&r, doc, c) != 0 ||
+	    time_member(&r, doc, "", "validFrom", &c->valid_from) != 0 ||
+	    read_valid_until(&r, doc, c) != 0 ||
+	    time_member(&r, doc, "", "awardedDate", &c->awarded) != 0 ||
+	    read_subject(&r, doc, c) != 0 ||
+	    read_proof(&r, doc, c) != 0)
+		return -1;
+	return credential_check(c, why);
+}

@@ -1,0 +1,102 @@
+#!/bin/sh
+# credential-verify against the corpus in test/cli/credential-verify: for
+# each case NAME.json and NAME.expect ("exit: N", then "stdout:" and the
+# expected lines, then "stderr:" and the expected lines), check the exit
+# status, stdout and stderr exactly, reading the file by name and again
+# from stdin.  Then what concerns several inputs: order, unreadable files,
+# the size limit and the options.
+#
+# good, forever, expired, future and controls were written by
+# `build/test/interop/gen -e DIR` (signed with the W3C vc-di-eddsa test
+# key); the other cases are good.json edited as their names say.
+. "$(dirname "$0")/lib.sh"
+
+corpus=$TOP/test/cli/credential-verify
+ncases=0
+: >all.want
+for expect in "$corpus"/*.expect; do
+	case=$(basename "$expect" .expect)
+	ncases=$((ncases + 1))
+	awk '
+		/^stdout:$/ { part = "want.out"; next }
+		/^stderr:$/ { part = "want.err"; next }
+		part { print > part; next }
+	' "$expect"
+	touch want.out want.err
+	want=$(sed -n 's/^exit: //p' "$expect")
+	cp "$corpus/$case.json" .
+	run credential-verify "$case.json"
+	exits "$case: exit status" "$want"
+	same "$case: stdout" out want.out
+	same "$case: stderr" err want.err
+	run credential-verify <"$case.json"
+	exits "$case on stdin: exit status" "$want"
+	same "$case on stdin: stdout" out want.out
+	cat want.out >>all.want
+	rm -f want.out want.err
+done
+if [ "$ncases" -ge 35 ]; then
+	ok "the corpus has $ncases cases"
+else
+	not_ok "the corpus has only $ncases cases"
+fi
+
+# Every file in one run: one verdict each, in argument order, exit 1.
+run credential-verify "$corpus"/*.json
+exits "all cases at once: exit 1" 1
+same "all cases at once: the verdicts in order" out all.want
+
+run credential-verify "$corpus/good.json" - "$corpus/forever.json" \
+    <"$corpus/controls.json"
+exits "only good credentials: exit 0" 0
+is "only good credentials: three verdicts" "$(grep -c '^OK ' out)" 3
+is "- reads stdin among files" "$(sed -n 2p out | cut -c1-48)" \
+    "OK urn:uuid:9e1b4c7d-3a6f-4e28-b5d0-7c2a8f1e6b39"
+
+# A file that cannot be opened has no verdict; the others still do.
+mkdir adir
+run credential-verify "$corpus/good.json" nosuch.json adir \
+    "$corpus/expired.json"
+exits "unopenable files: exit 66" 66
+is "unopenable files: the others are judged" "$(cut -d " " -f1 out | tr "\\n" " ")" \
+    "OK FAIL "
+has "unopenable files: a missing file is named" err \
+    "credential-verify: nosuch.json: No such file or directory"
+has "unopenable files: a directory is named" err \
+    "credential-verify: adir: is a directory"
+
+# The size limit: 1 MiB, whitespace and all.
+awk 'BEGIN { for (i = 0; i < 1048576; i++) printf " " }' >pad
+head -c $((1048576 - $(wc -c <"$corpus/good.json"))) pad |
+    cat "$corpus/good.json" - >limit.json
+cat limit.json pad >over.json
+is "the limit file is 1 MiB" "$(wc -c <limit.json)" 1048576
+run credential-verify limit.json
+exits "a credential of exactly 1 MiB: exit 0" 0
+run credential-verify over.json
+exits "a file over 1 MiB: exit 1" 1
+same "a file over 1 MiB: verdict" out /dev/stdin <<'END'
+FAIL - larger than 1048576 bytes
+END
+
+run credential-verify </dev/null
+exits "empty stdin: exit 1" 1
+is "empty stdin: verdict" "$(cat out)" "FAIL - empty input"
+
+run credential-verify -d credpipe.db "$corpus/good.json"
+exits "-d: refused while there is no store" 78
+has "-d: says why" err "credential-verify: -d: revocation checks need"
+is "-d: no verdict" "$(wc -c <out)" 0
+
+run credential-verify -h
+exits "-h: exit 0" 0
+has "-h: usage on stdout" out "usage: credential-verify [-d db] [file ... | -]"
+run credential-verify -x
+exits "unknown option: exit 64" 64
+has "unknown option: usage on stderr" err "usage: credential-verify"
+
+run sh -c 'credential-verify "$1" >/dev/full' sh "$corpus/good.json"
+exits "a full disk: exit 74" 74
+has "a full disk: says so" err "credential-verify: stdout"
+
+done_testing
