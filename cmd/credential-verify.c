@@ -16,8 +16,9 @@
  * file that cannot be opened or read has no verdict; it is named on
  * standard error and the others are still checked.
  *
- * The database part (-d: revoked and superseded credentials fail) needs
- * the credential store; until there is one, -d is refused.
+ * With a database (-d, or $CREDPIPE_DB), a credential that database
+ * issued and has since revoked or superseded fails too, with the date and
+ * the credential that replaced it.
  */
 #include <err.h>
 #include <errno.h>
@@ -34,6 +35,7 @@
 #include "exitcodes.h"
 #include "json.h"
 #include "multibase.h"
+#include "store.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -42,6 +44,7 @@ struct run {
 	int failed;		/* some credential failed */
 	int unreadable;		/* EXIT_NOINPUT or EXIT_IOERR, or 0 */
 	time_t now;
+	struct store *db;	/* with -d: the issuer's database */
 };
 
 static void
@@ -90,6 +93,31 @@ verdict_fail(struct run *r, const char *id, const char *why)
 	r->failed = 1;
 }
 
+/* Ask the database whether it revoked or superseded the credential; one
+ * it does not know passes on its proof alone. */
+static int
+revoked(struct store *db, const char *id, char why[CREDENTIAL_WHY_MAX])
+{
+	struct store_cred sc;
+	char when[ISO_TIME_MAX];
+	int rc = 0;
+
+	if (store_cred_get(db, 0, id, &sc) != 0)
+		return 0;
+	if (sc.revoked) {
+		iso_time(sc.revoked, when);
+		if (sc.superseded_by[0])
+			snprintf(why, CREDENTIAL_WHY_MAX, "superseded %s by %s",
+			    when, sc.superseded_by);
+		else
+			snprintf(why, CREDENTIAL_WHY_MAX, "revoked %s: %.80s",
+			    when, sc.revoke_reason);
+		rc = -1;
+	}
+	store_cred_release(&sc);
+	return rc;
+}
+
 /*
  * Judge one credential text.  Return 0 when it passes; else fill why.
  * c->id is set once the id has been read.
@@ -127,9 +155,7 @@ judge(struct run *r, const char *text, size_t n, struct credential *c,
 		snprintf(why, CREDENTIAL_WHY_MAX, "expired %s", when);
 		return -1;
 	}
-	/* With -d, the credential store answers here for revoked and
-	 * superseded credentials. */
-	return 0;
+	return r->db ? revoked(r->db, c->id, why) : 0;
 }
 
 static void
@@ -212,14 +238,14 @@ verify_file(struct run *r, const char *path)
 int
 main(int argc, char *argv[])
 {
-	struct run r = { BUF_INIT, 0, 0, 0 };
+	struct run r = { BUF_INIT, 0, 0, 0, NULL };
+	const char *db = getenv("CREDPIPE_DB");
 	int c, i;
 
 	while ((c = getopt(argc, argv, "d:h")) != -1) {
 		switch (c) {
 		case 'd':
-			errx(EXIT_CONFIG, "-d: revocation checks need the "
-			    "credential store, which this build does not have");
+			db = optarg;
 			break;
 		case 'h':
 			usage(0);
@@ -233,6 +259,8 @@ main(int argc, char *argv[])
 	if (sodium_init() < 0)
 		errx(EXIT_TEMPFAIL, "cannot initialise libsodium");
 	r.now = time(NULL);
+	if (db && *db)
+		r.db = store_open(db, 0);
 
 	if (argc == 0)
 		verify_file(&r, "-");
@@ -240,6 +268,7 @@ main(int argc, char *argv[])
 		verify_file(&r, argv[i]);
 	close_stdout();
 	buf_release(&r.out);
+	store_close(r.db);
 	if (r.unreadable)
 		return r.unreadable;
 	return r.failed ? EXIT_NO : 0;

@@ -786,16 +786,34 @@ import_time(unsigned long line, const char *what, const char *s, int none)
 	return t;
 }
 
+/* "urn:uuid:" and 36 characters of a UUID, in lowercase. */
+static int
+valid_urn(const char *s)
+{
+	size_t i;
+
+	if (strncmp(s, "urn:uuid:", 9) != 0 || strlen(s) != 45)
+		return 0;
+	for (i = 9; i < 45; i++) {
+		int dash = i == 17 || i == 22 || i == 27 || i == 32;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * credential import: one credential a line, TAB-separated, escaped as in
- * a record stream: badge, email, name, issued, expires, revoked, and the
- * reason of the revocation.  All or nothing: the caller holds the
- * transaction.
+ * a record stream: badge, email, name, issued, expires, revoked, and,
+ * optionally, the reason of the revocation and the credential's id (to
+ * keep the ids of credentials issued elsewhere).  All or nothing: the
+ * caller holds the transaction.
  */
 static void
 import(const struct store_org *o)
 {
-	char *line = NULL, *f[7], id[64];
+	char *line = NULL, *f[8], id[64];
 	unsigned long n = 0, count = 0;
 	struct store_badge b;
 	long long issued, expires, revoked;
@@ -809,12 +827,19 @@ import(const struct store_org *o)
 		n++;
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		nf = record_split(line, f, 7);
+		nf = record_split(line, f, 8);
 		if (nf < 6)
 			bad("stdin:%lu: %s; a credential is badge, email, "
-			    "name, issued, expires, revoked[, reason], "
+			    "name, issued, expires, revoked[, reason[, id]], "
 			    "TAB-separated", n, nf < 0 ? "bad escape or too "
 			    "many fields" : "too few fields");
+		if (nf == 8 && !valid_urn(f[7]))
+			bad("stdin:%lu: id '%s' is not urn:uuid: and a UUID",
+			    n, f[7]);
+		if (nf == 8)
+			snprintf(id, sizeof id, "%s", f[7]);
+		else
+			id[0] = '\0';
 		get_badge(o, f[0], &b);
 		email = get_email(f[1]);
 		check_name("the name", f[2]);
@@ -823,8 +848,10 @@ import(const struct store_org *o)
 		revoked = import_time(n, "revoked", f[5], 1);
 		if (expires && expires <= issued)
 			bad("stdin:%lu: it expires before it was issued", n);
-		store_cred_import(db, o->id, b.id, email, f[2], issued,
-		    expires, revoked, nf == 7 ? f[6] : "revoked", id);
+		if (store_cred_import(db, o->id, b.id, email, f[2], issued,
+		    expires, revoked, nf >= 7 && f[6][0] ? f[6] : "revoked",
+		    id) != 0)
+			bad("stdin:%lu: credential %s exists already", n, id);
 		puts(id);
 		free(email);
 		store_badge_release(&b);

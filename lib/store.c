@@ -241,6 +241,24 @@ store_exec(struct store *s, sqlite3_stmt *st)
 }
 
 int
+store_insert(struct store *s, sqlite3_stmt *st, long long *id)
+{
+	int rc = sqlite3_step(st), ext = sqlite3_extended_errcode(s->db);
+
+	if (rc != SQLITE_DONE && (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)) {
+		sqlite3_reset(st);
+		return STORE_EXISTS;
+	}
+	if (rc != SQLITE_DONE)
+		store_die(s, "write");
+	sqlite3_reset(st);
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
 store_row(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);

@@ -245,8 +245,10 @@ int store_cred_latest(struct store *s, long long org_id, long long badge_id,
     const char *email, struct store_latest *l);
 
 /* Record a credential issued elsewhere or earlier (no signed document):
- * expires and revoked 0 for none.  Writes its new id into id. */
-void store_cred_import(struct store *s, long long org_id, long long badge_id,
+ * expires and revoked 0 for none.  id is its id, or "" for a new one,
+ * written back into id.  Return 0, or STORE_EXISTS when the id is
+ * taken. */
+int store_cred_import(struct store *s, long long org_id, long long badge_id,
     const char *email, const char *name, long long issued,
     long long expires, long long revoked, const char *reason,
     char id[64]);

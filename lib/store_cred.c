@@ -142,7 +142,7 @@ store_cred_latest(struct store *s, long long org_id, long long badge_id,
 	return 0;
 }
 
-void
+int
 store_cred_import(struct store *s, long long org_id, long long badge_id,
     const char *email, const char *name, long long issued,
     long long expires, long long revoked, const char *reason, char id[64])
@@ -152,7 +152,8 @@ store_cred_import(struct store *s, long long org_id, long long badge_id,
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
-	uuid_urn(id);
+	if (!id[0])
+		uuid_urn(id);
 	store_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, org_id);
 	sqlite3_bind_int64(st, 3, badge_id);
@@ -163,7 +164,7 @@ store_cred_import(struct store *s, long long org_id, long long badge_id,
 	store_bind_int_or_null(st, 8, revoked, 0);
 	if (revoked)
 		store_bind_text(st, 9, reason);
-	store_exec(s, st);
+	return store_insert(s, st, NULL);
 }
 
 void

@@ -31,6 +31,11 @@ void store_die(struct store *s, const char *what) __attribute__((noreturn));
  * number of rows changed. */
 int store_exec(struct store *s, sqlite3_stmt *st);
 
+/* Step an INSERT; store its rowid in *id (when id is not NULL).  Return
+ * 0, or STORE_EXISTS when a UNIQUE or PRIMARY KEY constraint refuses it;
+ * die on any other error. */
+int store_insert(struct store *s, sqlite3_stmt *st, long long *id);
+
 /* Step st once: 1 with a row, 0 at the end; die on error. */
 int store_row(struct store *s, sqlite3_stmt *st);
 

@@ -9,25 +9,6 @@
 #include "store_impl.h"
 #include "util.h"
 
-/* Insert with st; return 0, or STORE_EXISTS on a UNIQUE conflict. */
-static int
-insert(struct store *s, sqlite3_stmt *st, long long *id)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
-	    sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
-		sqlite3_reset(st);
-		return STORE_EXISTS;
-	}
-	if (rc != SQLITE_DONE)
-		store_die(s, "write");
-	sqlite3_reset(st);
-	if (id)
-		*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
 /* Organizations. */
 
 #define ORG_COLS "id, slug, name, plan, approved, quota, sender_email, " \
@@ -75,7 +56,7 @@ store_org_create(struct store *s, const char *slug, const char *name,
 	store_bind_text(st, 2, name);
 	store_bind_text(st, 3, plan);
 	sqlite3_bind_int64(st, 4, store_now());
-	return insert(s, st, id);
+	return store_insert(s, st, id);
 }
 
 int
@@ -195,7 +176,7 @@ store_key_add(struct store *s, long long org_id, const unsigned char pk[32],
 	sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, store_now());
-	insert(s, st, &id);
+	store_insert(s, st, &id);
 	return id;
 }
 
@@ -292,7 +273,7 @@ store_badge_create(struct store *s, const struct store_badge *b,
 	store_bind_text(st, 7, b->subject);
 	store_bind_text(st, 8, b->body);
 	sqlite3_bind_int64(st, 9, store_now());
-	return insert(s, st, id);
+	return store_insert(s, st, id);
 }
 
 int
@@ -390,7 +371,7 @@ store_member_add(struct store *s, long long org_id, const char *email,
 	store_bind_text(st, 2, email);
 	store_bind_text(st, 3, role);
 	sqlite3_bind_int64(st, 4, store_now());
-	return insert(s, st, id);
+	return store_insert(s, st, id);
 }
 
 int
@@ -493,7 +474,7 @@ store_apikey_add(struct store *s, long long member_id, const char *prefix,
 	sqlite3_bind_int64(st, 3, member_id);
 	sqlite3_bind_int64(st, 4, store_now());
 	sqlite3_bind_int64(st, 5, rate);
-	if (insert(s, st, NULL) != 0)
+	if (store_insert(s, st, NULL) != 0)
 		store_die(s, "api key prefix taken");
 }
 

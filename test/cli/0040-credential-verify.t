@@ -83,10 +83,27 @@ run credential-verify </dev/null
 exits "empty stdin: exit 1" 1
 is "empty stdin: verdict" "$(cat out)" "FAIL - empty input"
 
+# With a database: what it revoked or superseded fails.
+good_id=urn:uuid:3b6e7f0a-8c1d-4e2f-9a3b-5c6d7e8f9a0b
+setup_org acme professional || exit 1
 run credential-verify -d credpipe.db "$corpus/good.json"
-exits "-d: refused while there is no store" 78
-has "-d: says why" err "credential-verify: -d: revocation checks need"
-is "-d: no verdict" "$(wc -c <out)" 0
+exits "-d: a credential the database does not know passes on its proof" 0
+printf 'timed\tada@example.org\tAda Lovelace\t%s\t-\t-\t\t%s\n' \
+    "$(ago 86400)" "$good_id" | org-admin credential import acme >/dev/null
+run credential-verify -d credpipe.db "$corpus/good.json"
+exits "-d: an active credential passes" 0
+org-admin credential revoke -r "left the course" "$good_id"
+revoked_at=$(org-admin credential show "$good_id" | awk -F '\t' '$1 == "revoked" { print $2 }')
+run credential-verify -d credpipe.db "$corpus/good.json"
+exits "-d: a revoked credential fails" 1
+is "-d: with the date and the reason" "$(cat out)" \
+    "FAIL $good_id revoked $revoked_at: left the course"
+run env CREDPIPE_DB=credpipe.db credential-verify "$corpus/good.json"
+exits "CREDPIPE_DB works as -d" 1
+run credential-verify "$corpus/good.json"
+exits "without a database the proof alone decides" 0
+run credential-verify -d missing.db "$corpus/good.json"
+exits "-d: a missing database exits 66" 66
 
 run credential-verify -h
 exits "-h: exit 0" 0
