@@ -19,6 +19,7 @@
 #include "multibase.h"
 #include "proof.h"
 #include "utf8.h"
+#include "uuid.h"
 
 #define ACHIEVEMENT_ID_MAX 2048
 #define SALT_LEN_MAX 64
@@ -34,15 +35,7 @@ put_hex(char *out, const unsigned char *p, size_t n)
 void
 credential_new_id(char id[CREDENTIAL_ID_MAX])
 {
-	unsigned char u[16];
-	char hex[33];
-
-	randombytes_buf(u, sizeof u);
-	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);	/* version 4 */
-	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
-	put_hex(hex, u, sizeof u);
-	snprintf(id, CREDENTIAL_ID_MAX, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s",
-	    hex, hex + 8, hex + 12, hex + 16, hex + 20);
+	uuid_urn(id);
 }
 
 void

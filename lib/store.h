@@ -140,6 +140,7 @@ int store_badge_create(struct store *s, const struct store_badge *b,
     long long *id);
 int store_badge_get(struct store *s, long long org_id, const char *slug,
     struct store_badge *b);
+int store_badge_get_id(struct store *s, long long id, struct store_badge *b);
 void store_badge_release(struct store_badge *b);
 typedef void store_badge_fn(const struct store_badge *b, void *arg);
 void store_badge_list(struct store *s, long long org_id, store_badge_fn *fn,
@@ -356,9 +357,6 @@ struct store_cred_new {
 void store_cred_insert(struct store *s, const struct store_cred_new *c);
 /* Revoke a credential as superseded by another. */
 void store_cred_supersede(struct store *s, const char *old_id);
-/* The signed document of a credential, NUL-terminated; the caller frees
- * it.  NULL when there is none. */
-char *store_cred_document(struct store *s, const char *id);
 
 /* Jobs as job-status shows them.  "pending" counts the items not done
  * yet: pending, claimed and deferred. */

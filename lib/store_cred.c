@@ -200,18 +200,3 @@ store_cred_supersede(struct store *s, const char *old_id)
 	store_bind_text(st, 2, old_id);
 	store_exec(s, st);
 }
-
-char *
-store_cred_document(struct store *s, const char *id)
-{
-	static const char sql[] = "SELECT document FROM credential "
-	    "WHERE id = ? AND document IS NOT NULL";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	char *doc = NULL;
-
-	store_bind_text(st, 1, id);
-	if (store_row(s, st))
-		doc = store_col_dup(st, 0);
-	sqlite3_reset(st);
-	return doc;
-}

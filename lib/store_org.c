@@ -276,16 +276,10 @@ store_badge_create(struct store *s, const struct store_badge *b,
 	return store_insert(s, st, id);
 }
 
-int
-store_badge_get(struct store *s, long long org_id, const char *slug,
-    struct store_badge *b)
+/* Step st once; on a row, fill b with copies of its strings. */
+static int
+badge_one(struct store *s, sqlite3_stmt *st, struct store_badge *b)
 {
-	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
-	    "WHERE org_id = ? AND slug = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
-
-	sqlite3_bind_int64(st, 1, org_id);
-	store_bind_text(st, 2, slug);
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	badge_row(st, b);
@@ -297,6 +291,30 @@ store_badge_get(struct store *s, long long org_id, const char *slug,
 	b->body = xstrdup(b->body);
 	sqlite3_reset(st);
 	return 0;
+}
+
+int
+store_badge_get(struct store *s, long long org_id, const char *slug,
+    struct store_badge *b)
+{
+	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
+	    "WHERE org_id = ? AND slug = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_text(st, 2, slug);
+	return badge_one(s, st, b);
+}
+
+int
+store_badge_get_id(struct store *s, long long id, struct store_badge *b)
+{
+	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, id);
+	return badge_one(s, st, b);
 }
 
 void
