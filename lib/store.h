@@ -318,15 +318,20 @@ size_t store_items_claim(struct store *s, long long job_id,
     const char *lease, long long now, long long until,
     struct store_item *items, size_t n);
 
+/* How many items are due by now, of job_id (any job when 0). */
+long long store_items_due(struct store *s, long long job_id, long long now);
+
 /* Record the credential issued for an item. */
 int store_item_issued(struct store *s, long long item_id, const char *lease,
     const char *credential_id);
-/* The item is done: delivered. */
+/* The item is done: delivered.  A note (NULL for none) replaces its
+ * reason. */
 int store_item_sent(struct store *s, long long item_id, const char *lease,
-    const char *reply);
-/* Try again at `due`; one more attempt counted; reply kept. */
+    const char *note);
+/* Try again at `due`, with the reply kept; counted is 1 when this was a
+ * delivery attempt (not when the transport was down before trying). */
 int store_item_defer(struct store *s, long long item_id, const char *lease,
-    long long due, const char *reply);
+    long long due, const char *reply, int counted);
 /* The item is done without a delivery: failed or skipped, with why; its
  * quota reservation is released. */
 int store_item_fail(struct store *s, long long item_id, const char *lease,

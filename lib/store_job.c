@@ -219,6 +219,22 @@ store_items_claim(struct store *s, long long job_id, const char *lease,
 	return got;
 }
 
+long long
+store_items_due(struct store *s, long long job_id, long long now)
+{
+	static const char sql[] = "SELECT count(*) FROM job_item "
+	    "WHERE due IS NOT NULL AND due <= ?1 AND (?2 = 0 OR job_id = ?2)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	long long n;
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, job_id);
+	store_row(s, st);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
 /* Run an item update that names (item, lease) as ?1, ?2. */
 static int
 item_update(struct store *s, const char *sql, long long item_id,
@@ -257,13 +273,19 @@ store_item_sent(struct store *s, long long item_id, const char *lease,
 
 int
 store_item_defer(struct store *s, long long item_id, const char *lease,
-    long long due, const char *reply)
+    long long due, const char *reply, int counted)
 {
 	static const char sql[] = "UPDATE job_item SET state = 'deferred', "
-	    "due = ?4, lease = NULL, reason = ?3, attempts = attempts + 1 "
+	    "due = ?4, lease = NULL, reason = ?3, attempts = attempts + ?5 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
+	sqlite3_stmt *st = store_stmt(s, sql);
 
-	return item_update(s, sql, item_id, lease, reply, due);
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, reply, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, due);
+	sqlite3_bind_int(st, 5, counted != 0);
+	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
 }
 
 /* Finish an item without a delivery, releasing its quota. */
