@@ -7,10 +7,10 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Ilib -MMD -MP \
+override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -Ilib -MMD -MP \
 	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
-PKGS = libsodium sqlite3
+PKGS = libcurl libsodium sqlite3
 override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -32,7 +32,7 @@ UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 
 # Debian packages that building and testing need.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
-	mandoc perl clang libclang-rt-14-dev
+	mandoc perl clang libclang-rt-14-dev libcurl4-openssl-dev
 
 all: $(BINS)
 
@@ -44,7 +44,7 @@ $(B)/libcredpipe.a: $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-override LDFLAGS += -Wl,--as-needed
+override LDFLAGS += -pthread -Wl,--as-needed
 
 $(B)/bin/%: $(B)/cmd/%.o $(B)/libcredpipe.a
 	@mkdir -p $(@D)
