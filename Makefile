@@ -32,7 +32,8 @@ UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 
 # Debian packages that building and testing need.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
-	mandoc perl clang libclang-rt-14-dev libcurl4-openssl-dev
+	mandoc perl clang libclang-rt-14-dev libcurl4-openssl-dev \
+	python3-aiosmtpd
 
 all: $(BINS)
 
@@ -54,6 +55,10 @@ $(B)/test/fuzz/replay: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_roster.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The transport tests' driver (test/smtp/send.c), not installed.
+$(B)/test/smtp/send: $(B)/test/smtp/send.o $(B)/libcredpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
@@ -61,7 +66,7 @@ $(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
 # The suite, against the tree in $(B).  Sanitizer reports go to files under
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
-test: all $(UNITBINS) $(B)/test/fuzz/replay
+test: all $(UNITBINS) $(B)/test/fuzz/replay $(B)/test/smtp/send
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
