@@ -102,8 +102,13 @@ fuzz-run:
 		-max_len=4096 -timeout=10 -print_final_stats=1 \
 		$(FUZZDIR)/corpus
 
-bench: all
+# TRANSPORT_BENCH: the message counts of test/bench/transport, without
+# and with the reply delay (10000 each when empty).
+TRANSPORT_BENCH ?=
+bench: all $(B)/test/smtp/send
 	sh test/bench/csv-validate
+	CREDPIPE_BUILD=$(abspath $(B)) \
+		sh test/bench/transport $(TRANSPORT_BENCH)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
