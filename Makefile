@@ -7,10 +7,10 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Ilib -MMD -MP \
+override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -Ilib -MMD -MP \
 	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
-PKGS = libsodium sqlite3
+PKGS = libcurl libsodium sqlite3
 override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -34,7 +34,8 @@ UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 # test/interop/package.json says) and npm run the interop checks; they may
 # come from elsewhere than Debian, so they are looked for as commands.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
-	mandoc perl sqlite3 binutils clang libclang-rt-14-dev
+	mandoc perl sqlite3 binutils clang libclang-rt-14-dev \
+	libcurl4-openssl-dev python3-aiosmtpd
 NODE_DEBS = nodejs npm
 
 all: $(BINS)
@@ -47,7 +48,7 @@ $(B)/libcredpipe.a: $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-override LDFLAGS += -Wl,--as-needed
+override LDFLAGS += -pthread -Wl,--as-needed
 
 $(B)/bin/%: $(B)/cmd/%.o $(B)/libcredpipe.a
 	@mkdir -p $(@D)
@@ -59,6 +60,10 @@ $(B)/test/fuzz/replay: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_roster.o \
 
 $(B)/test/interop/gen $(B)/test/bench/bench_sign: $(B)/%: $(B)/%.o \
 		$(B)/libcredpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The transport tests' driver (test/smtp/send.c), not installed.
+$(B)/test/smtp/send: $(B)/test/smtp/send.o $(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
@@ -76,7 +81,8 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package-lock.json
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
 test: all $(UNITBINS) $(B)/test/fuzz/replay $(B)/test/interop/gen \
-		$(B)/test/bench/bench_sign $(INTEROP)/node_modules/.installed
+		$(B)/test/bench/bench_sign $(B)/test/smtp/send \
+		$(INTEROP)/node_modules/.installed
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
@@ -113,10 +119,16 @@ fuzz-run:
 		-max_len=4096 -timeout=10 -print_final_stats=1 \
 		$(FUZZDIR)/corpus
 
-bench: all $(B)/test/bench/bench_sign $(B)/test/interop/gen
+# TRANSPORT_BENCH: the message counts of test/bench/transport, without
+# and with the reply delay (10000 each when empty).
+TRANSPORT_BENCH ?=
+bench: all $(B)/test/bench/bench_sign $(B)/test/interop/gen \
+		$(B)/test/smtp/send
 	sh test/bench/csv-validate
 	sh test/bench/submit
 	sh test/bench/sign
+	CREDPIPE_BUILD=$(abspath $(B)) \
+		sh test/bench/transport $(TRANSPORT_BENCH)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)

@@ -7,28 +7,6 @@
 #include "email.h"
 #include "unit.h"
 
-/* Undo the \t and \xNN escapes of the case file. */
-static void
-unescape(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	buf_reset(b);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 't') {
-			buf_addc(b, '\t');
-			i++;
-		} else if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
-			char hex[3] = { s[i + 2], s[i + 3], 0 };
-			buf_addc(b, (int)strtol(hex, NULL, 16));
-			i += 3;
-		} else {
-			buf_addc(b, s[i]);
-		}
-	}
-	buf_add(b, "", 0);
-}
-
 START_TEST(cases)
 {
 	struct buf path = BUF_INIT, in = BUF_INIT, want = BUF_INIT;
@@ -51,8 +29,8 @@ START_TEST(cases)
 		ck_assert_ptr_nonnull(t1);
 		t2 = strchr(t1 + 1, '\t');
 		ck_assert_ptr_nonnull(t2);
-		unescape(&in, line, (size_t)(t1 - line));
-		unescape(&want, t1 + 1, (size_t)(t2 - t1 - 1));
+		unit_unescape(&in, line, (size_t)(t1 - line));
+		unit_unescape(&want, t1 + 1, (size_t)(t2 - t1 - 1));
 		memset(why, 0, sizeof why);
 		rc = email_check(in.p, in.len, why);
 		ck_assert_msg(strcmp(in.p, want.p) == 0, "'%s' normalised to "

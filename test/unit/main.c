@@ -103,3 +103,24 @@ unit_w3c_key(unsigned char pk[32], unsigned char sk[64])
 	json_free(doc);
 	buf_release(&text);
 }
+
+void
+unit_unescape(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_reset(b);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 't') {
+			buf_addc(b, '\t');
+			i++;
+		} else if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
+			char hex[3] = { s[i + 2], s[i + 3], 0 };
+			buf_addc(b, (int)strtol(hex, NULL, 16));
+			i += 3;
+		} else {
+			buf_addc(b, s[i]);
+		}
+	}
+	buf_add(b, "", 0);
+}

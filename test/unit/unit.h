@@ -3,6 +3,7 @@
 #define CREDPIPE_UNIT_H
 
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -30,5 +31,9 @@ int unit_next_case(FILE *f, char **line, size_t *cap, char **want);
 /* The W3C vc-di-eddsa test key pair, from
  * ../shared/vectors/vc-di-eddsa/keyPair.json, as libsodium keys. */
 void unit_w3c_key(unsigned char pk[32], unsigned char sk[64]);
+
+/* Set b to the n bytes at s with the \t and \xNN escapes of the case
+ * files undone, NUL-terminated. */
+void unit_unescape(struct buf *b, const char *s, size_t n);
 
 #endif

@@ -1,0 +1,775 @@
+/*
+ * transport.c: SMTP through libcurl and maildir delivery; the contract
+ * is in transport.h.
+ *
+ * Messages move through three places: the queue (submitted, not
+ * started), a connection (on the wire) and the done list (completed, not
+ * yet reported).  Only transport_poll calls the done callback, in the
+ * caller's thread, from the done list, so a message refused at submit
+ * time is reported the same way as one the server answered.
+ *
+ * SMTP connections each have a thread of their own, with one libcurl easy
+ * handle that keeps its connection open from message to message.  One
+ * multi handle for all connections would need no threads, but libcurl
+ * waits for the reply to the end of DATA in a blocking call (its SMTP
+ * "done" phase; curl issue 8555), which would hold up every other
+ * connection for a round trip per message: with a distant server, N
+ * connections would send hardly more than one.  The threads share the
+ * queue and the done list under one mutex; everything else a thread
+ * touches is its own.
+ *
+ * The server's replies are read through libcurl's debug callback, which
+ * sees every line the server sends (CURLINFO_HEADER_IN) and every command
+ * sent (CURLINFO_HEADER_OUT): the first reply of 400 or more in a
+ * transfer is what failed it, and whether MAIL FROM went out tells a
+ * failed message from a server that could not be used at all.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "email.h"
+#include "transport.h"
+#include "util.h"
+
+#define TIMEOUT_MS 60000L	/* the default of timeout_ms */
+#define QUIT_SECONDS 2L		/* the wait for the reply to QUIT */
+#define TEXT_MAX 512		/* the longest reply text kept */
+
+struct msg {
+	struct msg *next;
+	void *data;			/* the caller's pointer */
+	char *from, *to;		/* checked envelope, lowercased */
+	struct buf bytes;		/* the message */
+	enum transport_status status;	/* the result, once completed */
+	int code;			/* its reply code, or 0 */
+	struct buf text;		/* its text */
+};
+
+/* A first-in first-out list of messages. */
+struct queue {
+	struct msg *head;
+	struct msg **tail;		/* &head when empty */
+};
+
+/* One SMTP connection: its thread, its easy handle, its transfer. */
+struct conn {
+	struct transport *t;
+	pthread_t thread;
+	int started;			/* the thread runs */
+	CURL *easy;
+	struct msg *msg;		/* on the wire, or NULL */
+	size_t off;			/* bytes of it handed to libcurl */
+	int sent_mail;			/* MAIL FROM has gone out */
+	int code;			/* the first reply >= 400, or 0 */
+	struct buf text;		/* that reply */
+	struct buf line;		/* a reply line being read */
+	struct buf reply;		/* a multi-line reply being read */
+	char errbuf[CURL_ERROR_SIZE];	/* libcurl's last error */
+};
+
+struct transport {
+	transport_done_fn *done;
+	void *arg;
+	size_t pending;			/* submitted, not reported; the
+					 * caller's thread alone uses it */
+
+	pthread_mutex_t lock;		/* guards the fields below */
+	pthread_cond_t work;		/* the queue has messages, or stop */
+	pthread_cond_t ready_cond;	/* the done list has messages */
+	struct queue queue;		/* submitted, not started */
+	struct queue ready;		/* completed, not reported */
+	int down;			/* unavailable: start nothing */
+	int down_code;			/* the reply code that said so */
+	struct buf down_text;		/* "not tried: " and the reason */
+	atomic_int stop;		/* transport_free: end the threads */
+
+	/* SMTP */
+	struct conn *conns;
+	unsigned nconns;
+	char *url;			/* the server */
+	long timeout_ms;		/* to connect; per message */
+
+	/* maildir */
+	char *dir;			/* NULL for SMTP */
+	int new_fd;			/* DIR/new, for fsync */
+	char *host;			/* this host's name, made safe */
+	unsigned long count;		/* deliveries by this transport */
+};
+
+static struct msg *
+pop(struct queue *q)
+{
+	struct msg *m = q->head;
+
+	if (m && !(q->head = m->next))
+		q->tail = &q->head;
+	return m;
+}
+
+static void
+push(struct queue *q, struct msg *m)
+{
+	m->next = NULL;
+	*q->tail = m;
+	q->tail = &m->next;
+}
+
+static void
+msg_free(struct msg *m)
+{
+	free(m->from);
+	free(m->to);
+	buf_release(&m->bytes);
+	buf_release(&m->text);
+	free(m);
+}
+
+/* Move m to the done list with its result; the lock is held. */
+static void
+complete(struct transport *t, struct msg *m, enum transport_status st,
+    int code, const char *text)
+{
+	m->status = st;
+	m->code = code;
+	buf_reset(&m->text);
+	buf_adds(&m->text, text);
+	buf_release(&m->bytes);
+	push(&t->ready, m);
+	if (st == TRANSPORT_UNAVAILABLE && !t->down) {
+		t->down = 1;
+		t->down_code = code;
+		buf_printf(&t->down_text, "not tried: %s", text);
+	}
+	pthread_cond_signal(&t->ready_cond);
+}
+
+/* The next message to start, or NULL; once down, the queue fails at
+ * once.  The lock is held. */
+static struct msg *
+next_msg(struct transport *t)
+{
+	struct msg *m;
+
+	while (t->down && (m = pop(&t->queue)))
+		complete(t, m, TRANSPORT_UNAVAILABLE, t->down_code,
+		    t->down_text.p);
+	return pop(&t->queue);
+}
+
+static int
+check_envelope(const char *what, const char *addr, char **out,
+    struct buf *why)
+{
+	char ewhy[EMAIL_WHY_MAX];
+
+	*out = xstrdup(addr);
+	if (email_check(*out, strlen(*out), ewhy) == 0)
+		return 0;
+	buf_printf(why, "%s: %s", what, ewhy);
+	return -1;
+}
+
+void
+transport_submit(struct transport *t, const char *from, const char *to,
+    struct buf *msg, void *data)
+{
+	struct msg *m = xcalloc(1, sizeof *m);
+	struct buf why = BUF_INIT;
+	int bad;
+
+	m->data = data;
+	m->bytes = *msg;
+	*msg = (struct buf)BUF_INIT;
+	t->pending++;
+	bad = check_envelope("envelope sender", from, &m->from, &why) != 0 ||
+	    check_envelope("envelope recipient", to, &m->to, &why) != 0;
+	pthread_mutex_lock(&t->lock);
+	if (bad) {
+		complete(t, m, TRANSPORT_PERMFAIL, 0, why.p);
+	} else {
+		push(&t->queue, m);
+		pthread_cond_signal(&t->work);
+	}
+	pthread_mutex_unlock(&t->lock);
+	buf_release(&why);
+}
+
+/* Keep what the server said printable and on one line: "CODE TEXT",
+ * the text of every line of the reply joined by spaces. */
+static void
+add_printable(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && b->len < TEXT_MAX; i++)
+		buf_addc(b, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
+}
+
+/* One line of a server reply, without its CRLF. */
+static void
+reply_line(struct conn *c, const char *p, size_t n)
+{
+	int code;
+
+	if (n < 3 || p[0] < '1' || p[0] > '5' || p[1] < '0' || p[1] > '9' ||
+	    p[2] < '0' || p[2] > '9')
+		return;
+	code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+	if (c->reply.len == 0)
+		buf_add(&c->reply, p, 3);
+	if (n > 4) {
+		buf_addc(&c->reply, ' ');
+		add_printable(&c->reply, p + 4, n - 4);
+	}
+	if (n > 3 && p[3] == '-')
+		return;
+	if (code >= 400 && c->code == 0) {
+		c->code = code;
+		buf_add(&c->text, c->reply.p, c->reply.len);
+	}
+	buf_reset(&c->reply);
+}
+
+static int
+on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *arg)
+{
+	struct conn *c = arg;
+	size_t i;
+
+	(void)easy;
+	if (type == CURLINFO_HEADER_OUT && n >= 10 &&
+	    strncasecmp(p, "MAIL FROM:", 10) == 0)
+		c->sent_mail = 1;
+	if (type != CURLINFO_HEADER_IN)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] != '\n') {
+			buf_addc(&c->line, p[i]);
+			continue;
+		}
+		if (c->line.len && c->line.p[c->line.len - 1] == '\r')
+			c->line.len--;
+		reply_line(c, c->line.p ? c->line.p : "", c->line.len);
+		buf_reset(&c->line);
+	}
+	return 0;
+}
+
+static size_t
+on_read(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct conn *c = arg;
+	size_t n = size * nmemb, left = c->msg->bytes.len - c->off;
+
+	if (n > left)
+		n = left;
+	if (n)
+		memcpy(p, c->msg->bytes.p + c->off, n);
+	c->off += n;
+	return n;
+}
+
+/* Abort a transfer when the transport is being freed. */
+static int
+on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
+    curl_off_t d)
+{
+	struct conn *conn = arg;
+
+	(void)a;
+	(void)b;
+	(void)c;
+	(void)d;
+	return atomic_load(&conn->t->stop);
+}
+
+/*
+ * Replies that speak of the server or the session, not of one message:
+ * 421 closing the channel, and AUTH's 454, 530, 534, 535 and 538
+ * (RFC 4954), which a server may give to MAIL FROM.
+ */
+static int
+is_session_reply(int code)
+{
+	return code == 421 || code == 454 || code == 530 || code == 534 ||
+	    code == 535 || code == 538;
+}
+
+static void conn_setup(struct conn *c);
+
+/*
+ * Drop the connection of a failed transfer: libcurl may keep one whose
+ * transfer timed out, in the middle of a command, for the next message.
+ * Closing it sends QUIT and waits QUIT_SECONDS at most for the reply.
+ */
+static void
+conn_renew(struct conn *c)
+{
+	curl_easy_setopt(c->easy, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    QUIT_SECONDS);
+	curl_easy_cleanup(c->easy);
+	conn_setup(c);
+}
+
+/* Send c->msg on c's connection; return its status, with the reply code
+ * in c->code and the text in c->text. */
+static enum transport_status
+send_msg(struct conn *c)
+{
+	enum transport_status st;
+	struct msg *m = c->msg;
+	struct curl_slist *rcpt;
+	struct buf addr = BUF_INIT;
+	CURLcode res;
+
+	c->off = 0;
+	c->sent_mail = 0;
+	c->code = 0;
+	c->errbuf[0] = '\0';
+	buf_reset(&c->text);
+	buf_reset(&c->line);
+	buf_reset(&c->reply);
+	buf_printf(&addr, "<%s>", m->to);
+	if (!(rcpt = curl_slist_append(NULL, addr.p)))
+		die_nomem();
+	buf_reset(&addr);
+	buf_printf(&addr, "<%s>", m->from);
+	curl_easy_setopt(c->easy, CURLOPT_MAIL_FROM, addr.p);
+	curl_easy_setopt(c->easy, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c->easy, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)m->bytes.len);
+	res = curl_easy_perform(c->easy);
+	curl_easy_setopt(c->easy, CURLOPT_MAIL_RCPT, NULL);
+	curl_slist_free_all(rcpt);
+	buf_release(&addr);
+
+	if (res == CURLE_OK) {
+		c->code = 250;
+		buf_reset(&c->text);
+		return TRANSPORT_SENT;
+	}
+	if (!c->code)
+		buf_adds(&c->text, c->errbuf[0] ? c->errbuf :
+		    curl_easy_strerror(res));
+	if (!c->sent_mail || is_session_reply(c->code))
+		st = TRANSPORT_UNAVAILABLE;
+	else if (c->code >= 500)
+		st = TRANSPORT_PERMFAIL;
+	else
+		st = TRANSPORT_TEMPFAIL;
+	conn_renew(c);
+	return st;
+}
+
+/* A connection's thread: take messages off the queue until stopped. */
+static void *
+conn_main(void *arg)
+{
+	struct conn *c = arg;
+	struct transport *t = c->t;
+
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		enum transport_status st;
+
+		while (!atomic_load(&t->stop) && !(c->msg = next_msg(t)))
+			pthread_cond_wait(&t->work, &t->lock);
+		if (atomic_load(&t->stop))
+			break;
+		pthread_mutex_unlock(&t->lock);
+		st = send_msg(c);
+		pthread_mutex_lock(&t->lock);
+		complete(t, c->msg, st, c->code, c->text.p ? c->text.p : "");
+		c->msg = NULL;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Write m into the maildir: tmp/NAME, fsync, rename to new/NAME, fsync
+ * new/.  Return 0, or -1 with the reason in why.
+ */
+static int
+maildir_write(struct transport *t, const struct msg *m, struct buf *why)
+{
+	struct buf tmp = BUF_INIT, dst = BUF_INIT, head = BUF_INIT;
+	struct timeval tv;
+	int fd, tries = 0, rc = -1;
+
+	do {
+		gettimeofday(&tv, NULL);
+		buf_reset(&head);
+		buf_printf(&head, "%lld.M%ldP%ldQ%lu.%s", (long long)tv.tv_sec,
+		    (long)tv.tv_usec, (long)getpid(), ++t->count, t->host);
+		buf_reset(&tmp);
+		buf_reset(&dst);
+		buf_printf(&tmp, "%s/tmp/%s", t->dir, head.p);
+		buf_printf(&dst, "%s/new/%s", t->dir, head.p);
+		fd = open(tmp.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	} while (fd < 0 && errno == EEXIST && ++tries < 10);
+	if (fd < 0) {
+		buf_printf(why, "%s: %s", tmp.p, strerror(errno));
+		goto done;
+	}
+	buf_reset(&head);
+	buf_printf(&head, "Return-Path: <%s>\r\nDelivered-To: %s\r\n",
+	    m->from, m->to);
+	if (write_all(fd, head.p, head.len) != 0 ||
+	    write_all(fd, m->bytes.p ? m->bytes.p : "", m->bytes.len) != 0 ||
+	    fsync(fd) != 0) {
+		buf_printf(why, "%s: %s", tmp.p, strerror(errno));
+		close(fd);
+		unlink(tmp.p);
+		goto done;
+	}
+	if (close(fd) != 0 || rename(tmp.p, dst.p) != 0) {
+		buf_printf(why, "%s: %s", tmp.p, strerror(errno));
+		unlink(tmp.p);
+		goto done;
+	}
+	if (fsync(t->new_fd) != 0) {
+		buf_printf(why, "%s/new: %s", t->dir, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&tmp);
+	buf_release(&dst);
+	buf_release(&head);
+	return rc;
+}
+
+/* Deliver the queue into the maildir, in the caller's thread. */
+static void
+maildir_run(struct transport *t)
+{
+	struct buf why = BUF_INIT;
+	struct msg *m;
+
+	pthread_mutex_lock(&t->lock);
+	while ((m = next_msg(t))) {
+		int rc;
+
+		pthread_mutex_unlock(&t->lock);
+		buf_reset(&why);
+		rc = maildir_write(t, m, &why);
+		pthread_mutex_lock(&t->lock);
+		if (rc == 0)
+			complete(t, m, TRANSPORT_SENT, 0, "");
+		else
+			complete(t, m, TRANSPORT_UNAVAILABLE, 0, why.p);
+	}
+	pthread_mutex_unlock(&t->lock);
+	buf_release(&why);
+}
+
+size_t
+transport_poll(struct transport *t, int wait_ms)
+{
+	struct queue done;
+	struct msg *m;
+
+	if (t->dir)
+		maildir_run(t);
+	pthread_mutex_lock(&t->lock);
+	if (!t->ready.head && wait_ms > 0 && t->pending > 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += wait_ms / 1000;
+		ts.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&t->ready_cond, &t->lock, &ts);
+	}
+	done = t->ready;
+	if (!done.head)
+		done.tail = &done.head;
+	t->ready.head = NULL;
+	t->ready.tail = &t->ready.head;
+	pthread_mutex_unlock(&t->lock);
+
+	while ((m = pop(&done))) {
+		struct transport_result r = {
+			m->data, m->status, m->code, m->text.p ? m->text.p : ""
+		};
+
+		t->pending--;
+		t->done(&r, t->arg);
+		msg_free(m);
+	}
+	return t->pending;
+}
+
+void
+transport_flush(struct transport *t)
+{
+	while (transport_poll(t, 1000) > 0)
+		;
+}
+
+static struct transport *
+transport_new(const struct transport_options *o)
+{
+	struct transport *t = xcalloc(1, sizeof *t);
+	pthread_condattr_t attr;
+
+	t->done = o->done;
+	t->arg = o->arg;
+	t->queue.tail = &t->queue.head;
+	t->ready.tail = &t->ready.head;
+	t->new_fd = -1;
+	atomic_init(&t->stop, 0);
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->work, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->ready_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	return t;
+}
+
+/* Accept smtp:// and smtps:// URLs with a host and nothing that could
+ * end a line. */
+static int
+check_url(const char *url, struct buf *err)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL;
+	const char *p;
+	int ok;
+
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			buf_adds(err, "smtp url: holds a space or a control "
+			    "character");
+			return -1;
+		}
+	if (!(u = curl_url()))
+		die_nomem();
+	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    (strcmp(scheme, "smtp") == 0 || strcmp(scheme, "smtps") == 0) &&
+	    *host;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	if (!ok)
+		buf_adds(err, "smtp url: not an smtp:// or smtps:// URL "
+		    "with a host");
+	return ok ? 0 : -1;
+}
+
+/* A new easy handle for c, set up for the transport's server. */
+static void
+conn_setup(struct conn *c)
+{
+	long timeout = c->t->timeout_ms;
+
+	if (!(c->easy = curl_easy_init()))
+		die_nomem();
+	curl_easy_setopt(c->easy, CURLOPT_URL, c->t->url);
+	curl_easy_setopt(c->easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c->easy, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(c->easy, CURLOPT_READDATA, c);
+	curl_easy_setopt(c->easy, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(c->easy, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(c->easy, CURLOPT_DEBUGDATA, c);
+	curl_easy_setopt(c->easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c->easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c->easy, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->errbuf);
+	curl_easy_setopt(c->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	curl_easy_setopt(c->easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+	curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(c->easy, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+	    (timeout + 999) / 1000);
+}
+
+struct transport *
+transport_smtp(const char *url, const struct transport_options *o,
+    struct buf *err)
+{
+	struct transport *t;
+	unsigned i;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		buf_adds(err, "libcurl: cannot initialize");
+		return NULL;
+	}
+	if (check_url(url, err) != 0) {
+		curl_global_cleanup();
+		return NULL;
+	}
+	t = transport_new(o);
+	t->url = xstrdup(url);
+	t->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : TIMEOUT_MS;
+	t->nconns = o->connections ? o->connections : 1;
+	t->conns = xcalloc(t->nconns, sizeof *t->conns);
+	for (i = 0; i < t->nconns; i++) {
+		t->conns[i].t = t;
+		conn_setup(&t->conns[i]);
+	}
+	for (i = 0; i < t->nconns; i++) {
+		int e = pthread_create(&t->conns[i].thread, NULL, conn_main,
+		    &t->conns[i]);
+
+		if (e != 0) {
+			buf_printf(err, "smtp: cannot start a thread: %s",
+			    strerror(e));
+			transport_free(t);
+			return NULL;
+		}
+		t->conns[i].started = 1;
+	}
+	return t;
+}
+
+/* Make a host name safe in a maildir file name (maildir(5)). */
+static char *
+safe_host(void)
+{
+	struct buf b = BUF_INIT;
+	char host[256];
+	const char *p;
+
+	if (gethostname(host, sizeof host) != 0 || !*host)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	for (p = host; *p; p++)
+		if (*p == '/')
+			buf_adds(&b, "\\057");
+		else if (*p == ':')
+			buf_adds(&b, "\\072");
+		else
+			buf_addc(&b, *p);
+	return buf_detach(&b);
+}
+
+/* Create a directory unless there is one. */
+static int
+make_dir(const char *path, struct buf *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) == 0)
+		return 0;
+	if (errno == EEXIST && stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		errno = ENOTDIR;
+	else if (errno == EEXIST)
+		return 0;
+	buf_printf(err, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
+struct transport *
+transport_maildir(const char *dir, const struct transport_options *o,
+    struct buf *err)
+{
+	static const char *const subs[] = { "tmp", "cur", "new" };
+	struct buf path = BUF_INIT;
+	struct transport *t;
+	size_t i;
+	int fd;
+
+	if (make_dir(dir, err) != 0)
+		return NULL;
+	for (i = 0; i < 3; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, subs[i]);
+		if (make_dir(path.p, err) != 0) {
+			buf_release(&path);
+			return NULL;
+		}
+	}
+	/* path is DIR/new. */
+	if ((fd = open(path.p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		buf_printf(err, "%s: %s", path.p, strerror(errno));
+		buf_release(&path);
+		return NULL;
+	}
+	buf_release(&path);
+	t = transport_new(o);
+	t->new_fd = fd;
+	t->dir = xstrdup(dir);
+	t->host = safe_host();
+	return t;
+}
+
+void
+transport_free(struct transport *t)
+{
+	struct msg *m;
+	unsigned i;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	atomic_store(&t->stop, 1);
+	pthread_cond_broadcast(&t->work);
+	pthread_mutex_unlock(&t->lock);
+	for (i = 0; i < t->nconns; i++) {
+		struct conn *c = &t->conns[i];
+
+		if (c->started)
+			pthread_join(c->thread, NULL);
+		/* Closing sends QUIT and waits for the reply, by this limit
+		 * alone: a server that hangs must not hold up the caller. */
+		curl_easy_setopt(c->easy, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+		    QUIT_SECONDS);
+		curl_easy_cleanup(c->easy);
+		buf_release(&c->text);
+		buf_release(&c->line);
+		buf_release(&c->reply);
+	}
+	if (t->conns)
+		curl_global_cleanup();
+	free(t->conns);
+	free(t->url);
+	while ((m = pop(&t->queue)))
+		msg_free(m);
+	while ((m = pop(&t->ready)))
+		msg_free(m);
+	buf_release(&t->down_text);
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->work);
+	pthread_cond_destroy(&t->ready_cond);
+	if (t->new_fd >= 0)
+		close(t->new_fd);
+	free(t->dir);
+	free(t->host);
+	free(t);
+}

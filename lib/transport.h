@@ -1,0 +1,138 @@
+/*
+ * transport.h: hands built messages to an SMTP server or a maildir
+ * (DESIGN.md section 6, "Delivery"), behind one interface.
+ *
+ * The caller submits messages, each with an opaque pointer of its own,
+ * and calls transport_poll (or transport_flush) to make progress; each
+ * submitted message completes exactly once, through the done callback,
+ * in the caller's thread, with one of four results:
+ *
+ *	TRANSPORT_SENT		the server accepted it (or it is in new/)
+ *	TRANSPORT_TEMPFAIL	try again later: a 4xx reply, or the
+ *				connection dropped or timed out once MAIL
+ *				FROM had gone out
+ *	TRANSPORT_PERMFAIL	never try again: a 5xx reply, or an envelope
+ *				address the transport refuses to send
+ *	TRANSPORT_UNAVAILABLE	a temporary failure of the transport, not of
+ *				the message (see below)
+ *
+ * A failure carries the text to record: the server's reply ("550 5.1.1
+ * no such user") or libcurl's account of what went wrong ("server
+ * response timeout").  Text from the server is kept printable (a control
+ * or non-ASCII byte becomes '?'), a multi-line reply on one line.
+ *
+ * Unavailable.  An SMTP message is unavailable when its transfer failed
+ * before MAIL FROM went out (the server could not be resolved, reached or
+ * connected to, did not greet, refused EHLO, TLS or AUTH), or on a reply
+ * about the session rather than the message, whatever command it
+ * answers: 421 (closing the connection) and the AUTH replies 454, 530,
+ * 534, 535 and 538.  A maildir message is unavailable when writing it
+ * failed.  From the first unavailable message on, the transport starts
+ * nothing more: each message still queued, or submitted later, completes
+ * as unavailable with the text "not tried: REASON" (those already on the
+ * wire finish normally).  A worker puts them back as not tried, stops
+ * claiming work and exits with EXIT_UNAVAILABLE.
+ *
+ * SMTP.  Up to N connections at once, each kept open and reused for
+ * message after message; libcurl speaks SMTP.  Credentials come from the
+ * URL (smtp://user:pass@host) or from ~/.netrc; the URL's path, if any,
+ * names the EHLO domain (libcurl's rule).  smtps:// speaks TLS from the
+ * start; smtp:// uses STARTTLS when the server offers it.  A 5xx reply
+ * to MAIL FROM fails the one message (its sender belongs to one
+ * organization), not the transport.
+ *
+ * Maildir.  Each message is written to DIR/tmp/NAME, synced, renamed to
+ * DIR/new/NAME, and new/ is synced; NAME is SECONDS.MUSECPPIDQN.HOST as
+ * maildir(5) suggests.  The file holds "Return-Path: <FROM>" and
+ * "Delivered-To: TO", as a local delivery agent writes them, then the
+ * message bytes unchanged (CRLF line ends, as on the wire).
+ *
+ * Envelope addresses are checked with email_check (lib/email.h) before
+ * anything is sent or written: an address with CR, LF or any other
+ * character outside the rules never reaches libcurl or a file, and its
+ * message fails permanently.
+ */
+#ifndef CREDPIPE_TRANSPORT_H
+#define CREDPIPE_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+enum transport_status {
+	TRANSPORT_SENT,
+	TRANSPORT_TEMPFAIL,
+	TRANSPORT_PERMFAIL,
+	TRANSPORT_UNAVAILABLE
+};
+
+struct transport_result {
+	void *data;			/* the pointer given to submit */
+	enum transport_status status;
+	int code;			/* the SMTP reply code behind the
+					 * status, or 0 when there was none */
+	const char *text;		/* the reply or the error; "" when
+					 * sent; valid during the callback */
+};
+
+/* Called once per message; it may call transport_submit, but not
+ * transport_poll, transport_flush or transport_free. */
+typedef void transport_done_fn(const struct transport_result *r, void *arg);
+
+struct transport_options {
+	unsigned connections;		/* SMTP connections at once; 0: 1 */
+	long timeout_ms;		/* connect, and each message on the
+					 * wire; 0: 60 seconds */
+	transport_done_fn *done;	/* the callback, required */
+	void *arg;			/* its second argument */
+};
+
+struct transport;
+
+/*
+ * Open an SMTP transport to url (smtp:// or smtps://) with one thread
+ * per connection; nothing connects before the first message.  The
+ * threads stay inside the transport: the caller calls every function
+ * here from one thread of its own.  Return the transport, or NULL with
+ * the reason appended to err ("smtp url: not an smtp:// or smtps:// URL
+ * with a host"); the reason never quotes the URL, which may hold a
+ * password.
+ */
+struct transport *transport_smtp(const char *url,
+    const struct transport_options *o, struct buf *err);
+
+/*
+ * Open a maildir transport to dir, creating dir (not its parents), and
+ * dir/tmp, dir/new and dir/cur where missing.  Return the transport, or
+ * NULL with "DIR: reason" appended to err.
+ */
+struct transport *transport_maildir(const char *dir,
+    const struct transport_options *o, struct buf *err);
+
+/*
+ * Queue one message from envelope sender from to envelope recipient to.
+ * The transport takes the bytes of msg, which is left empty (BUF_INIT);
+ * they must be a complete message with CRLF line ends.  Never fails and
+ * never calls done itself: a message it refuses completes at the next
+ * poll.
+ */
+void transport_submit(struct transport *t, const char *from, const char *to,
+    struct buf *msg, void *data);
+
+/*
+ * Start queued messages, move those on the wire along, and call done for
+ * each that has completed.  Wait up to wait_ms milliseconds for progress
+ * when none was made at once (0: do not wait).  Return the number of
+ * messages submitted and not yet completed.
+ */
+size_t transport_poll(struct transport *t, int wait_ms);
+
+/* Poll until every submitted message has completed. */
+void transport_flush(struct transport *t);
+
+/* Abort what is on the wire, close the connections and free the
+ * transport (NULL is fine).  Messages not yet reported are dropped
+ * without a callback. */
+void transport_free(struct transport *t);
+
+#endif

@@ -1,0 +1,207 @@
+"""A test SMTP server for credpipe's transport tests and benchmark.
+
+    /usr/bin/python3 test/smtp/server.py -o DIR [-p PORT] [-A USER:PASS]
+        [-D MS] [-N] [-P PID] [-r 'ADDR=REPLY'] [-d ADDR] [-H ADDR]
+
+It listens on 127.0.0.1 (PORT 0, the default, picks a free one) and, once
+listening, writes the port to DIR/port.  It keeps in DIR:
+
+    mail/N          each message it accepted (N = 1, 2, ...), as received
+                    after the dots are unstuffed, CRLF line ends kept
+    mail/N.env      its envelope: "session S", "from ADDR", "to ADDR"
+    wire/S          every byte the client sent in session S (from 1)
+    stats           "sessions N", "max_concurrent N", "messages N",
+                    rewritten whenever one of them changes
+
+Options:
+    -A USER:PASS    require AUTH (PLAIN or LOGIN, no TLS) with these
+    -D MS           delay every reply by MS milliseconds (a distant relay)
+    -N              keep no mail/ or wire/ files (for the benchmark)
+    -P PID          exit when process PID is gone (the test that started
+                    the server), so that no server outlives its test
+    -r ADDR=REPLY   answer RCPT TO:<ADDR> with REPLY ("450 4.2.1 busy"); a
+                    "\\n" in REPLY separates the lines of a multi-line one
+    -d ADDR         a message for ADDR: close the connection after its
+                    data, without a reply
+    -H ADDR         a message for ADDR: never answer its data
+
+It runs with Debian's /usr/bin/python3 and python3-aiosmtpd.
+"""
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import warnings
+
+from aiosmtpd.smtp import SMTP
+
+
+class State:
+    """What every session shares: options, counters and the files."""
+
+    def __init__(self, opts):
+        self.opts = opts
+        self.replies = {}
+        for rule in opts.reply:
+            addr, sep, reply = rule.partition("=")
+            if not sep or len(reply) < 3 or not reply[:3].isdigit():
+                sys.exit("server.py: -r: want ADDR=REPLY, got %r" % rule)
+            self.replies[addr.lower()] = reply
+        self.drop = {a.lower() for a in opts.drop}
+        self.hang = {a.lower() for a in opts.hang}
+        self.sessions = 0
+        self.open = 0
+        self.max_open = 0
+        self.messages = 0
+        if not opts.null:
+            os.makedirs(os.path.join(opts.dir, "mail"), exist_ok=True)
+            os.makedirs(os.path.join(opts.dir, "wire"), exist_ok=True)
+        self.write_stats()
+
+    def write_stats(self):
+        path = os.path.join(self.opts.dir, "stats")
+        with open(path + ".tmp", "w") as f:
+            f.write("sessions %d\nmax_concurrent %d\nmessages %d\n"
+                    % (self.sessions, self.max_open, self.messages))
+        os.replace(path + ".tmp", path)
+
+
+class Handler:
+    def __init__(self, state):
+        self.state = state
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        reply = self.state.replies.get(address.lower())
+        if reply:
+            lines = reply.split("\\n")
+            for line in lines[:-1]:
+                await server.push(line)
+            return lines[-1]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        st = self.state
+        rcpts = {a.lower() for a in envelope.rcpt_tos}
+        if rcpts & st.hang:
+            await asyncio.sleep(3600)
+        if rcpts & st.drop:
+            server.dropped = True
+            server.transport.abort()
+            return "250 OK"
+        st.messages += 1
+        if not st.opts.null:
+            path = os.path.join(st.opts.dir, "mail", str(st.messages))
+            with open(path, "wb") as f:
+                f.write(envelope.original_content)
+            with open(path + ".env", "w") as f:
+                f.write("session %d\nfrom %s\n" % (server.number,
+                                                    envelope.mail_from))
+                for rcpt in envelope.rcpt_tos:
+                    f.write("to %s\n" % rcpt)
+        st.write_stats()
+        return "250 2.0.0 Ok: queued as %d" % st.messages
+
+
+class Session(SMTP):
+    """One connection: counted, its bytes logged, its replies delayed."""
+
+    def __init__(self, state, **kw):
+        auth = state.opts.auth
+        if auth:
+            user, _, password = auth.partition(":")
+            kw.update(auth_required=True, auth_require_tls=False,
+                      auth_callback=lambda mechanism, login, pw:
+                      (login, pw) == (user.encode(), password.encode()))
+        super().__init__(Handler(state), **kw)
+        self.state = state
+        self.number = 0
+        self.dropped = False
+        self.wire = None
+
+    def connection_made(self, transport):
+        st = self.state
+        st.sessions += 1
+        st.open += 1
+        st.max_open = max(st.max_open, st.open)
+        self.number = st.sessions
+        if not st.opts.null:
+            self.wire = open(os.path.join(st.opts.dir, "wire",
+                                          str(self.number)), "wb")
+        st.write_stats()
+        super().connection_made(transport)
+
+    def connection_lost(self, error):
+        st = self.state
+        st.open -= 1
+        if self.wire:
+            self.wire.close()
+            self.wire = None
+        super().connection_lost(error)
+
+    def data_received(self, data):
+        if self.wire:
+            self.wire.write(data)
+            self.wire.flush()
+        super().data_received(data)
+
+    async def push(self, status):
+        if self.dropped:
+            return
+        delay = self.state.opts.delay
+        # Delay each reply once, before its last line.
+        if delay and (len(status) < 4 or status[3] != "-"):
+            await asyncio.sleep(delay / 1000)
+        await super().push(status)
+
+
+async def watch_parent(pid):
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        await asyncio.sleep(0.5)
+
+
+async def main(opts):
+    state = State(opts)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: Session(state, hostname="credpipe-test", loop=loop,
+                        data_size_limit=None),
+        "127.0.0.1", opts.port)
+    port = server.sockets[0].getsockname()[1]
+    path = os.path.join(opts.dir, "port")
+    with open(path + ".tmp", "w") as f:
+        f.write("%d\n" % port)
+    os.replace(path + ".tmp", path)
+    if opts.parent:
+        loop.create_task(watch_parent(opts.parent))
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    server.close()
+
+
+def parse():
+    p = argparse.ArgumentParser(prog="server.py")
+    p.add_argument("-o", dest="dir", required=True)
+    p.add_argument("-p", dest="port", type=int, default=0)
+    p.add_argument("-A", dest="auth", default="")
+    p.add_argument("-D", dest="delay", type=int, default=0)
+    p.add_argument("-N", dest="null", action="store_true")
+    p.add_argument("-P", dest="parent", type=int, default=0)
+    p.add_argument("-r", dest="reply", action="append", default=[])
+    p.add_argument("-d", dest="drop", action="append", default=[])
+    p.add_argument("-H", dest="hang", action="append", default=[])
+    return p.parse_args()
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore")
+    logging.disable(logging.WARNING)
+    asyncio.run(main(parse()))
