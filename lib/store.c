@@ -456,6 +456,13 @@ store_rollback(struct store *s)
 		run(s, "ROLLBACK", "rollback");
 }
 
+void
+store_sync(struct store *s, int full)
+{
+	run(s, full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", "sync");
+}
+
 long long
 store_now(void)
 {

@@ -67,6 +67,14 @@ void store_begin_read(struct store *s);
 void store_commit(struct store *s);
 void store_rollback(struct store *s);
 
+/*
+ * How hard a commit is pushed to disk: full (the default) syncs the WAL
+ * at every commit, so that it survives a power cut; without, a commit
+ * survives the program's death but may be lost with the machine, which
+ * suits a record that can be written again (a delivery done).
+ */
+void store_sync(struct store *s, int full);
+
 /* The current time, Unix seconds. */
 long long store_now(void);
 
@@ -333,7 +341,9 @@ int store_item_sent(struct store *s, long long item_id, const char *lease,
 int store_item_defer(struct store *s, long long item_id, const char *lease,
     long long due, const char *reply, int counted);
 /* The item is done without a delivery: failed or skipped, with why; its
- * quota reservation is released. */
+ * quota reservation is released.  A failed item's credential, whose mail
+ * never arrived, is withdrawn (deleted), and the credential it superseded
+ * is reinstated. */
 int store_item_fail(struct store *s, long long item_id, const char *lease,
     const char *reason);
 int store_item_skip(struct store *s, long long item_id, const char *lease,

@@ -20,6 +20,10 @@ struct store {
 	int ncache;
 };
 
+/* The statement that claims work (store_items_claim); the tests check its
+ * query plan. */
+extern const char store_claim_sql[];
+
 /* The prepared statement for sql (a string constant: it is cached by its
  * address), reset and with its bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);

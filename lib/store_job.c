@@ -155,24 +155,24 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
 	return sqlite3_last_insert_rowid(s->db);
 }
 
+/* The inner SELECT walks job_item_due from the oldest due time; UPDATE ...
+ * RETURNING hands the claimed rows back in one step. */
+const char store_claim_sql[] =
+    "UPDATE job_item SET state = 'claimed', lease = ?1, due = ?2 "
+    "WHERE id IN (SELECT id FROM job_item WHERE due IS NOT NULL "
+    "AND due <= ?3 AND (?4 = 0 OR job_id = ?4) ORDER BY due LIMIT ?5) "
+    "RETURNING id, job_id, row, attempts, email, name, class, "
+    "coalesce(prior, ''), coalesce(credential_id, '')";
+
 size_t
 store_items_claim(struct store *s, long long job_id, const char *lease,
     long long now, long long until, struct store_item *items, size_t n)
 {
-	/* The inner SELECT walks job_item_due from the oldest due time;
-	 * UPDATE ... RETURNING hands the claimed rows back in one step. */
-	static const char sql[] =
-	    "UPDATE job_item SET state = 'claimed', lease = ?1, due = ?2 "
-	    "WHERE id IN (SELECT id FROM job_item WHERE due IS NOT NULL "
-	    "AND due <= ?3 AND (?4 = 0 OR job_id = ?4) ORDER BY due "
-	    "LIMIT ?5) "
-	    "RETURNING id, job_id, row, attempts, email, name, class, "
-	    "coalesce(prior, ''), coalesce(credential_id, '')";
 	static const char job[] = "SELECT org_id, badge_id, created "
 	    "FROM job WHERE id = ?";
 	static const char start[] = "UPDATE job SET status = 'processing', "
 	    "started = ?2 WHERE id = ?1 AND status = 'pending'";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	sqlite3_stmt *st = store_stmt(s, store_claim_sql);
 	size_t got = 0, i;
 
 	sqlite3_bind_text(st, 1, lease, -1, SQLITE_STATIC);
@@ -309,11 +309,40 @@ int
 store_item_fail(struct store *s, long long item_id, const char *lease,
     const char *reason)
 {
+	/* A credential whose mail never arrived is withdrawn, as if it had
+	 * not been issued, and the one it superseded is reinstated: a
+	 * later submission then classifies the recipient as before. */
+	static const char find[] = "SELECT credential_id FROM job_item "
+	    "WHERE id = ?1 AND lease = ?2 AND credential_id IS NOT NULL";
+	static const char reinstate[] = "UPDATE credential SET revoked = NULL, "
+	    "revoke_reason = NULL WHERE revoke_reason = 'superseded' AND id = "
+	    "(SELECT supersedes FROM credential WHERE id = ?1)";
+	static const char unlink[] = "UPDATE credential SET supersedes = NULL "
+	    "WHERE supersedes = ?1";
+	static const char withdraw[] = "DELETE FROM credential WHERE id = ?1";
 	static const char sql[] = "UPDATE job_item SET state = 'failed', "
-	    "due = NULL, lease = NULL, reason = ?3 "
+	    "due = NULL, lease = NULL, reason = ?3, credential_id = NULL "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
+	static const char *const steps[] = { reinstate, unlink, withdraw };
+	sqlite3_stmt *st = store_stmt(s, find);
+	char cred[64] = "";
+	size_t i;
+	int rc;
 
-	return item_end(s, sql, item_id, lease, reason);
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	if (store_row(s, st)) {
+		snprintf(cred, sizeof cred, "%s", store_col_text(st, 0));
+		sqlite3_reset(st);
+	}
+	if ((rc = item_end(s, sql, item_id, lease, reason)) != 0 || !cred[0])
+		return rc;
+	for (i = 0; i < 3; i++) {
+		st = store_stmt(s, steps[i]);
+		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
+		store_exec(s, st);
+	}
+	return 0;
 }
 
 int

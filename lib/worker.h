@@ -1,0 +1,45 @@
+/*
+ * worker.h: the loop of job-worker (DESIGN.md section 6).
+ *
+ * A run claims due items in batches under a lease, issues each item's
+ * credential and commits (so a credential exists before its mail leaves),
+ * hands the messages to the transport, and records each result: sent;
+ * deferred after a 4xx reply, a dropped connection or a timeout, with a
+ * doubling backoff; failed after a 5xx reply or the last attempt.  It
+ * stops when nothing is due, at a limit, at SIGINT or SIGTERM (after the
+ * batch in hand), or when the transport is down.
+ *
+ * Killed at any moment, a run loses nothing: a claimed item returns to
+ * the queue when its lease runs out, keeps the credential it was issued,
+ * and its mail is sent again with the same Message-ID.
+ */
+#ifndef CREDPIPE_WORKER_H
+#define CREDPIPE_WORKER_H
+
+struct worker_options {
+	const char *db;		/* the database */
+	const char *master;	/* the master key file */
+	const char *smtp_url;	/* smtp:// or smtps://, or NULL */
+	const char *maildir;	/* or a maildir, or NULL */
+	unsigned connections;	/* SMTP connections at once */
+	long long job;		/* only this job; 0: any */
+	long long max_items;	/* stop after this many items; 0: no limit */
+	long long max_seconds;	/* stop after this long; 0: no limit */
+	long long lease;	/* seconds a claim holds */
+	long long backoff;	/* first retry delay, seconds, doubling */
+	long long backoff_max;	/* longest retry delay */
+	int attempts;		/* deliveries tried before failing */
+	int batch;		/* items claimed at once */
+	int verbose;		/* progress on stderr */
+};
+
+/* Set the defaults: 600 s lease, 300 s to 4 h backoff, 8 attempts, one
+ * connection, batches of 100. */
+void worker_defaults(struct worker_options *o);
+
+/* Run until done.  Return 0, or EXIT_UNAVAILABLE when the transport was
+ * unreachable (its items deferred); the other failures end the program
+ * with their message and exit status. */
+int worker_run(const struct worker_options *o);
+
+#endif

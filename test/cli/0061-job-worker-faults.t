@@ -1,0 +1,96 @@
+#!/bin/sh
+# job-worker against a misbehaving server: a 4xx recipient is deferred
+# and delivered by a later run, a 5xx one fails with the server's reason,
+# a connection dropped after DATA is retried, a server that is down
+# leaves everything deferred (exit 69), and nothing is lost.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/test/smtp/lib.sh"
+
+setup_org acme professional || exit 1
+CREDPIPE_API_KEY=$(cat acme.key)
+export CREDPIPE_API_KEY
+org-admin org sender acme badges@acme.example "Acme"
+
+cat >roster.csv <<'CSV'
+name,email
+Good One,good1@example.org
+Slow Server,slow@example.org
+Gone Away,gone@example.org
+Dropped Line,drop@example.org
+Good Two,good2@example.org
+CSV
+csv-validate -q roster.csv | recipient-check -q -b timed >review.tsv
+job=$(bulk-submit -q -b timed <review.tsv)
+q() { sqlite3 -separator ' ' credpipe.db "$1"; }
+state() { q "SELECT state FROM job_item WHERE email = '$1'"; }
+
+smtp_start "$SCRATCH/srv1" -r 'slow@example.org=451 4.7.1 greylisted, come back later' \
+    -r 'gone@example.org=550 5.1.1 <gone@example.org>: mailbox unknown' \
+    -d drop@example.org || exit 1
+run job-worker -r 1 -u "$SMTP_URL"
+exits "the first run ends normally" 0
+smtp_stop
+is "two good ones are delivered" "$(smtp_stat messages)" 2
+is "the 4xx recipient is deferred" "$(state slow@example.org)" deferred
+is "with the server's reply kept" "$(q "SELECT reason FROM job_item WHERE email = 'slow@example.org'")" \
+    "451 4.7.1 greylisted, come back later"
+is "the 5xx recipient failed" "$(state gone@example.org)" failed
+is "with the server's reason" "$(q "SELECT reason FROM job_item WHERE email = 'gone@example.org'")" \
+    "550 5.1.1 <gone@example.org>: mailbox unknown"
+is "its credential is withdrawn" \
+    "$(q "SELECT count(*) FROM credential WHERE email = 'gone@example.org'")" 0
+is "and its quota released" \
+    "$(q "SELECT count(*) FROM quota_use WHERE email = 'gone@example.org'")" 0
+is "the dropped connection is deferred" "$(state drop@example.org)" deferred
+is "an attempt was counted for each" \
+    "$(q "SELECT attempts FROM job_item WHERE email IN ('slow@example.org', 'drop@example.org')" | tr '\n' ' ')" "1 1 "
+is "the job is still processing" "$(q "SELECT status FROM job WHERE id = $job")" processing
+
+# The server is down: nothing is lost, the worker says so with 69.
+sleep 1
+run job-worker -r 1 -u "$SMTP_URL"
+exits "the server down: exit 69" 69
+has "saying the transport is unavailable" err "the transport is unavailable"
+is "the two due items are deferred again" "$(state slow@example.org) $(state drop@example.org)" \
+    "deferred deferred"
+is "without counting an attempt" \
+    "$(q "SELECT attempts FROM job_item WHERE email IN ('slow@example.org', 'drop@example.org')" | tr '\n' ' ')" "1 1 "
+has "the reply says why" /dev/stdin <<EOF2
+$(q "SELECT reason FROM job_item WHERE email = 'slow@example.org'")
+EOF2
+is "their credentials are kept, one each" \
+    "$(q "SELECT count(*) FROM credential WHERE email IN ('slow@example.org', 'drop@example.org')")" 2
+
+# The server is back and well: a later run delivers them.
+sleep 1
+smtp_start "$SCRATCH/srv2" || exit 1
+run job-worker -u "$SMTP_URL"
+exits "the run after the outage" 0
+smtp_stop
+is "it delivers the two" "$(smtp_stat messages)" 2
+is "which are now sent" "$(state slow@example.org) $(state drop@example.org)" "sent sent"
+is "the job is completed, with its one failure" \
+    "$(q "SELECT status FROM job WHERE id = $job") $(q "SELECT count(*) FROM job_item WHERE job_id = $job AND state = 'failed'")" \
+    "completed 1"
+ids=$(find "$SCRATCH"/srv1/mail "$SCRATCH"/srv2/mail -type f ! -name '*.env' -exec grep -h '^Message-ID:' {} + | sort | uniq -d)
+is "no message was delivered twice" "$ids" ""
+is "every item is sent or failed" \
+    "$(q "SELECT count(*) FROM job_item WHERE job_id = $job AND state NOT IN ('sent', 'failed')")" 0
+
+# Attempts run out: the last temporary failure fails the item.
+printf 'name,email\nNever,never@example.org\n' | csv-validate -q - |
+    recipient-check -q -b timed >r2.tsv
+job2=$(bulk-submit -q -b timed <r2.tsv)
+smtp_start "$SCRATCH/srv3" -r 'never@example.org=452 4.2.2 mailbox full' || exit 1
+run job-worker -a 2 -r 1 -u "$SMTP_URL"
+exits "first attempt" 0
+sleep 1
+run job-worker -a 2 -r 1 -u "$SMTP_URL"
+exits "second attempt" 0
+smtp_stop
+is "after the last attempt the item fails" "$(state never@example.org)" failed
+is "saying how many attempts and the last reply" \
+    "$(q "SELECT reason FROM job_item WHERE email = 'never@example.org'")" \
+    "gave up after 2 attempts: 452 4.2.2 mailbox full"
+
+done_testing
