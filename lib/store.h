@@ -341,11 +341,12 @@ int store_item_sent(struct store *s, long long item_id, const char *lease,
 int store_item_defer(struct store *s, long long item_id, const char *lease,
     long long due, const char *reply, int counted);
 /* The item is done without a delivery: failed or skipped, with why; its
- * quota reservation is released.  A failed item's credential, whose mail
+ * quota reservation is released.  counted is 1 when the failure was a
+ * delivery attempt (a 5xx reply).  A failed item's credential, whose mail
  * never arrived, is withdrawn (deleted), and the credential it superseded
  * is reinstated. */
 int store_item_fail(struct store *s, long long item_id, const char *lease,
-    const char *reason);
+    const char *reason, int counted);
 int store_item_skip(struct store *s, long long item_id, const char *lease,
     const char *reason);
 /* Give a claimed item back untried (the worker stops early). */

@@ -291,13 +291,13 @@ store_item_defer(struct store *s, long long item_id, const char *lease,
 /* Finish an item without a delivery, releasing its quota. */
 static int
 item_end(struct store *s, const char *sql, long long item_id,
-    const char *lease, const char *reason)
+    const char *lease, const char *reason, long long t)
 {
 	static const char release[] = "DELETE FROM quota_use "
 	    "WHERE job_item_id = ?";
 	sqlite3_stmt *st;
 
-	if (item_update(s, sql, item_id, lease, reason, 0) != 0)
+	if (item_update(s, sql, item_id, lease, reason, t) != 0)
 		return STORE_NOTFOUND;
 	st = store_stmt(s, release);
 	sqlite3_bind_int64(st, 1, item_id);
@@ -307,7 +307,7 @@ item_end(struct store *s, const char *sql, long long item_id,
 
 int
 store_item_fail(struct store *s, long long item_id, const char *lease,
-    const char *reason)
+    const char *reason, int counted)
 {
 	/* A credential whose mail never arrived is withdrawn, as if it had
 	 * not been issued, and the one it superseded is reinstated: a
@@ -321,7 +321,8 @@ store_item_fail(struct store *s, long long item_id, const char *lease,
 	    "WHERE supersedes = ?1";
 	static const char withdraw[] = "DELETE FROM credential WHERE id = ?1";
 	static const char sql[] = "UPDATE job_item SET state = 'failed', "
-	    "due = NULL, lease = NULL, reason = ?3, credential_id = NULL "
+	    "due = NULL, lease = NULL, reason = ?3, credential_id = NULL, "
+	    "attempts = attempts + ?4 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
 	static const char *const steps[] = { reinstate, unlink, withdraw };
 	sqlite3_stmt *st = store_stmt(s, find);
@@ -335,7 +336,8 @@ store_item_fail(struct store *s, long long item_id, const char *lease,
 		snprintf(cred, sizeof cred, "%s", store_col_text(st, 0));
 		sqlite3_reset(st);
 	}
-	if ((rc = item_end(s, sql, item_id, lease, reason)) != 0 || !cred[0])
+	if ((rc = item_end(s, sql, item_id, lease, reason, counted != 0)) != 0 ||
+	    !cred[0])
 		return rc;
 	for (i = 0; i < 3; i++) {
 		st = store_stmt(s, steps[i]);
@@ -353,7 +355,7 @@ store_item_skip(struct store *s, long long item_id, const char *lease,
 	    "due = NULL, lease = NULL, reason = ?3 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
 
-	return item_end(s, sql, item_id, lease, reason);
+	return item_end(s, sql, item_id, lease, reason, 0);
 }
 
 int

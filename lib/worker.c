@@ -184,7 +184,7 @@ issue_batch(struct run *r, size_t n)
 			r->skipped++, r->done++;
 		} else if (sl->issued.outcome == ISSUE_FAIL) {
 			store_item_fail(r->s, sl->item.id, r->lease,
-			    sl->issued.reason);
+			    sl->issued.reason, 0);
 			r->failed++, r->done++;
 		}
 	}
@@ -247,7 +247,8 @@ record_done(struct run *r, size_t n)
 				snprintf(reason, sizeof reason, "gave up "
 				    "after %d attempts: %s", it->attempts + 1,
 				    sl->reply);
-				store_item_fail(r->s, it->id, r->lease, reason);
+				store_item_fail(r->s, it->id, r->lease, reason,
+				    1);
 				r->failed++;
 			} else {
 				store_item_defer(r->s, it->id, r->lease,
@@ -257,7 +258,8 @@ record_done(struct run *r, size_t n)
 			}
 			break;
 		case TRANSPORT_PERMFAIL:
-			store_item_fail(r->s, it->id, r->lease, sl->reply);
+			store_item_fail(r->s, it->id, r->lease, sl->reply,
+			    sl->code != 0);
 			r->failed++;
 			break;
 		case TRANSPORT_UNAVAILABLE:

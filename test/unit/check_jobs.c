@@ -112,7 +112,7 @@ START_TEST(leases)
 	ck_assert_int_eq(store_item_release(db, it[2].id, "w3", T(161)), 0);
 	/* The deferred item waits for its time; the released one is due. */
 	ck_assert_uint_eq(store_items_claim(db, 0, "w4", T(200), T(260), it, 8), 1);
-	ck_assert_int_eq(store_item_fail(db, it[0].id, "w4", "550 no"), 0);
+	ck_assert_int_eq(store_item_fail(db, it[0].id, "w4", "550 no", 1), 0);
 	ck_assert_uint_eq(store_items_claim(db, 0, "w4", T(500), T(560), it, 8), 1);
 	ck_assert_int_eq(it[0].attempts, 1);
 	ck_assert_int_eq(store_item_sent(db, it[0].id, "w4", NULL), 0);

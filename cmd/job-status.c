@@ -1,0 +1,298 @@
+/*
+ * job-status: the jobs of an organization, one job in detail, its items,
+ * its failed rows as a CSV to submit again, a watch until it ends, and
+ * cancellation.
+ *
+ * The member's side of DESIGN.md section 6.  It reads the database with
+ * the member's API key and sees only the key's organization: another
+ * organization's job is "no such job".  Data goes to stdout; the progress
+ * of -w goes to stderr, a bar on a terminal and plain lines otherwise.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "config.h"
+#include "exitcodes.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+static int porcelain;
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: job-status [-p] [-d db] [-k keyfile]\n"
+	    "       job-status [-fip] [-d db] [-k keyfile] job\n"
+	    "       job-status -w [-d db] [-k keyfile] job\n"
+	    "       job-status -c [-d db] [-k keyfile] job\n");
+	exit(status);
+}
+
+static const char *
+when(long long t, char buf[ISO_TIME_MAX])
+{
+	if (!t)
+		return "-";
+	iso_time(t, buf);
+	return buf;
+}
+
+static void
+list_one(const struct store_job *j, void *arg)
+{
+	char t[ISO_TIME_MAX];
+
+	(void)arg;
+	if (porcelain)
+		printf("%lld\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\n", j->id,
+		    j->status, j->badge, j->total, j->sent, j->failed,
+		    j->skipped, when(j->created, t));
+	else
+		printf("%-6lld %-10s %-20s %6lld %6lld %6lld %7lld  %s\n",
+		    j->id, j->status, j->badge, j->total, j->sent, j->failed,
+		    j->skipped, when(j->created, t));
+}
+
+static void
+print_failure(const char *reason, long long count, void *arg)
+{
+	struct buf b = BUF_INIT;
+
+	(void)arg;
+	record_escape(&b, reason);
+	if (porcelain)
+		printf("failure\t%lld\t%s\n", count, b.p ? b.p : "");
+	else
+		printf("  %6lld  %s\n", count, b.p ? b.p : "");
+	buf_release(&b);
+}
+
+static void
+show(struct store *s, const struct store_job *j)
+{
+	char c[ISO_TIME_MAX], st[ISO_TIME_MAX], f[ISO_TIME_MAX];
+
+	if (porcelain) {
+		printf("id\t%lld\nbadge\t%s\nstatus\t%s\ncreated\t%s\n"
+		    "started\t%s\nfinished\t%s\ntotal\t%lld\nsent\t%lld\n"
+		    "failed\t%lld\nskipped\t%lld\ncancelled\t%lld\n"
+		    "pending\t%lld\n", j->id, j->badge, j->status,
+		    when(j->created, c), when(j->started, st),
+		    when(j->finished, f), j->total, j->sent, j->failed,
+		    j->skipped, j->cancelled, j->pending);
+	} else {
+		printf("job %lld (%s): %s\n", j->id, j->badge, j->status);
+		printf("created   %s\nstarted   %s\nfinished  %s\n",
+		    when(j->created, c), when(j->started, st),
+		    when(j->finished, f));
+		printf("items     %lld: %lld sent, %lld failed, %lld skipped, "
+		    "%lld cancelled, %lld pending\n", j->total, j->sent,
+		    j->failed, j->skipped, j->cancelled, j->pending);
+		if (j->failed)
+			printf("failures\n");
+	}
+	store_job_failures(s, j->id, print_failure, NULL);
+}
+
+static void
+print_item(const struct store_item_view *v, void *arg)
+{
+	struct buf b = BUF_INIT;
+	char att[16];
+
+	(void)arg;
+	snprintf(att, sizeof att, "%d", v->attempts);
+	buf_addu(&b, v->row);
+	buf_addc(&b, '\t');
+	record_escape(&b, v->email);
+	buf_printf(&b, "\t%s\t%s\t%s\t", v->state,
+	    v->credential_id[0] ? v->credential_id : "-", att);
+	record_escape(&b, v->reason);
+	buf_addc(&b, '\n');
+	fputs(b.p, stdout);
+	buf_release(&b);
+}
+
+/*
+ * One CSV cell: quoted when it holds a comma, quote or line break, and a
+ * cell that begins with = + - @ TAB or CR guarded by an apostrophe so
+ * that a spreadsheet does not take it for a formula (csv-validate removes
+ * exactly that apostrophe).
+ */
+static void
+csv_cell(struct buf *b, const char *s)
+{
+	int guard = s[0] && strchr("=+-@\t\r", s[0]);
+	int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		buf_addc(b, '"');
+	if (guard)
+		buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	if (quote)
+		buf_addc(b, '"');
+}
+
+static void
+print_failed_csv(const struct store_item_view *v, void *arg)
+{
+	struct buf b = BUF_INIT;
+
+	(void)arg;
+	csv_cell(&b, v->name);
+	buf_addc(&b, ',');
+	csv_cell(&b, v->email);
+	buf_addc(&b, ',');
+	csv_cell(&b, v->reason);
+	buf_addc(&b, '\n');
+	fputs(b.p, stdout);
+	buf_release(&b);
+}
+
+static void
+get_job(struct store *s, const struct auth_who *who, long long id,
+    struct store_job *j)
+{
+	if (store_job_get(s, who->org.id, id, j) != 0)
+		errx(EXIT_DATAERR, "no such job: %lld", id);
+}
+
+static int
+ended(const struct store_job *j)
+{
+	return strcmp(j->status, "completed") == 0 ||
+	    strcmp(j->status, "cancelled") == 0;
+}
+
+/* Watch a job until it ends; progress on stderr. */
+static int
+watch(struct store *s, const struct auth_who *who, long long id)
+{
+	int tty = isatty(STDERR_FILENO);
+	long long last = -1;
+	struct store_job j;
+
+	for (;;) {
+		long long done;
+
+		store_begin_read(s);
+		get_job(s, who, id, &j);
+		store_commit(s);
+		done = j.total - j.pending;
+		if (tty) {
+			int width = 30, fill = j.total ? (int)(done * width /
+			    j.total) : width;
+
+			fprintf(stderr, "\r[%.*s%*s] %lld/%lld  %lld sent, "
+			    "%lld failed, %lld skipped ", fill,
+			    "##############################", width - fill, "",
+			    done, j.total, j.sent, j.failed, j.skipped);
+		} else if (done != last) {
+			fprintf(stderr, "job %lld: %s: %lld of %lld done: %lld "
+			    "sent, %lld failed, %lld skipped\n", j.id, j.status,
+			    done, j.total, j.sent, j.failed, j.skipped);
+		}
+		last = done;
+		if (ended(&j))
+			break;
+		sleep(1);
+	}
+	if (tty)
+		fputc('\n', stderr);
+	show(s, &j);
+	return strcmp(j.status, "completed") == 0 && j.failed == 0 ? 0 :
+	    EXIT_NO;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *db_opt = NULL, *keyfile = NULL;
+	int ch, cancel = 0, failed = 0, items = 0, wait = 0, rc = 0;
+	struct auth_who who;
+	struct store_job j;
+	struct store *s;
+	unsigned long id = 0;
+	char *key;
+
+	while ((ch = getopt(argc, argv, "cd:fhik:pw")) != -1) {
+		switch (ch) {
+		case 'c': cancel = 1; break;
+		case 'd': db_opt = optarg; break;
+		case 'f': failed = 1; break;
+		case 'h': usage(0); break;
+		case 'i': items = 1; break;
+		case 'k': keyfile = optarg; break;
+		case 'p': porcelain = 1; break;
+		case 'w': wait = 1; break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || cancel + failed + items + wait > 1 ||
+	    ((cancel || wait) && porcelain))
+		usage(EXIT_USAGE);
+	if (argc == 1 && parse_ulong(argv[0], 1, (unsigned long)-1 / 2,
+	    &id) != 0)
+		errx(EXIT_USAGE, "'%s' is not a job id", argv[0]);
+	if (!id && (cancel || failed || items || wait))
+		usage(EXIT_USAGE);
+
+	s = store_open(config_db(db_opt), 0);
+	key = config_api_key(keyfile);
+	auth_member(s, key, cancel ? ROLE_ISSUER : ROLE_VIEWER, NULL, &who,
+	    NULL);
+	free(key);
+
+	if (cancel) {
+		store_begin(s);
+		get_job(s, &who, (long long)id, &j);
+		if (store_job_cancel(s, who.org.id, (long long)id,
+		    store_now()) != 0)
+			errx(EXIT_DATAERR, "job %lu has ended (%s); there is "
+			    "nothing to cancel", id, j.status);
+		store_commit(s);
+		get_job(s, &who, (long long)id, &j);
+		warnx("job %lu cancelled: %lld items will not be sent; %lld "
+		    "in flight will finish", id, j.cancelled, j.pending);
+	} else if (wait) {
+		rc = watch(s, &who, (long long)id);
+	} else if (id) {
+		store_begin_read(s);
+		get_job(s, &who, (long long)id, &j);
+		if (failed) {
+			printf("name,email,reason\n");
+			store_job_items(s, j.id, 1, print_failed_csv, NULL);
+		} else if (items) {
+			store_job_items(s, j.id, 0, print_item, NULL);
+		} else {
+			show(s, &j);
+		}
+		store_commit(s);
+	} else {
+		if (!porcelain)
+			printf("%-6s %-10s %-20s %6s %6s %6s %7s  %s\n", "JOB",
+			    "STATUS", "BADGE", "TOTAL", "SENT", "FAILED",
+			    "SKIPPED", "CREATED");
+		store_begin_read(s);
+		store_job_list(s, who.org.id, list_one, NULL);
+		store_commit(s);
+	}
+	close_stdout();
+	auth_who_release(&who);
+	store_close(s);
+	return rc;
+}
