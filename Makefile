@@ -25,6 +25,7 @@ endif
 
 CMDS := $(notdir $(basename $(wildcard cmd/*.c)))
 MANS := $(wildcard man/*.[1-8])
+SCRIPTS = scripts/bulk-issue scripts/retry-failed
 LIBOBJ := $(patsubst %.c,$(B)/%.o,$(wildcard lib/*.c))
 UNITS := $(notdir $(basename $(wildcard test/unit/check_*.c)))
 BINS := $(CMDS:%=$(B)/bin/%)
@@ -134,7 +135,7 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for m in $(MANS); do s=$${m##*.}; \
 		mkdir -p $(DESTDIR)$(MANDIR)/man$$s; done
-	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
 
