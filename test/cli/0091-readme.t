@@ -8,10 +8,12 @@ ok "a fresh clone"
 awk '/^## Quick start/ { on = 1; next } /^## / { on = 0 }
 	on && /^    / { sub(/^    /, ""); print }' clone/README.md >quickstart
 has "the quick start starts with make demo" quickstart "make demo"
-# The clone is as fresh as CI's, but the tests run from a build: keep
-# the shell from finding that build's commands first.
-if (cd clone && env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    CREDPIPE_BUILD= sh -e ../quickstart) >out 2>err; then
+# The clone is as fresh as CI's, but the tests run from a build, under
+# make: keep the shell from finding that build's commands, and its make
+# from inheriting the outer make's variables (B, SAN).
+if (cd clone && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u CREDPIPE_BUILD \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    sh -e ../quickstart) >out 2>err; then
 	ok "the quick start runs"
 else
 	not_ok "the quick start runs"
