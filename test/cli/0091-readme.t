@@ -9,9 +9,9 @@ awk '/^## Quick start/ { on = 1; next } /^## / { on = 0 }
 	on && /^    / { sub(/^    /, ""); print }' clone/README.md >quickstart
 has "the quick start starts with make demo" quickstart "make demo"
 # The clone is as fresh as CI's, but the tests run from a build, under
-# make: keep the shell from finding that build's commands, and its make
-# from inheriting the outer make's variables (B, SAN).
-if (cd clone && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u CREDPIPE_BUILD \
+# make: a newcomer's shell has none of that environment (the build's
+# commands on PATH, the outer make's B and SAN), so start from nothing.
+if (cd clone && env -i HOME="$HOME" LANG=C.UTF-8 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     sh -e ../quickstart) >out 2>err; then
 	ok "the quick start runs"
