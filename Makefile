@@ -88,11 +88,11 @@ test: all $(UNITBINS) $(B)/test/fuzz/replay $(B)/test/interop/gen \
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
 	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
-	prove -j2 --exec '' $(UNITBINS) </dev/null
+	prove -j2 $(PROVEFLAGS) --exec '' $(UNITBINS) </dev/null
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
 	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
-	prove -j2 test/cli/*.t </dev/null
+	prove -j2 $(PROVEFLAGS) test/cli/*.t </dev/null
 	@if [ -n "$$(ls $(SANDIR))" ]; then \
 		cat $(SANDIR)/*; echo "sanitizer reports in $(SANDIR)"; \
 		exit 1; fi
