@@ -20,6 +20,7 @@
 #include "config.h"
 #include "email.h"
 #include "exitcodes.h"
+#include "mime.h"
 #include "multibase.h"
 #include "record.h"
 #include "sign.h"
@@ -144,6 +145,20 @@ check_text(const char *what, const char *s)
 
 	if (utf8_check(s, strlen(s), &partial) != strlen(s))
 		bad("%s is not UTF-8", what);
+}
+
+/* A mail template: only the placeholders the worker fills in, each
+ * closed; a typo must not reach thousands of recipients. */
+static void
+check_template(const char *what, const char *s)
+{
+	static const struct mime_vars none;
+	char why[MIME_WHY_MAX];
+	struct buf out = BUF_INIT;
+
+	if (mime_expand(&out, s, &none, why) != 0)
+		bad("%s: %s", what, why);
+	buf_release(&out);
 }
 
 static long long
@@ -486,9 +501,11 @@ set_badge_field(struct store_badge *b, const char *field, char *value)
 		b->valid_days = parse_validity(value);
 	} else if (strcmp(field, "subject") == 0) {
 		check_name("the subject", value);
+		check_template("the subject", value);
 		b->subject = value;
 	} else if (strcmp(field, "body") == 0) {
 		check_text("the body", value);
+		check_template("the body", value);
 		b->body = value;
 	} else {
 		bad("no badge field '%s': name, description, criteria, "

@@ -127,6 +127,8 @@ refuse 65 "no badge field 'colour'" org-admin badge set acme python-101 colour r
 refuse 65 "validity '0'" org-admin badge set acme python-101 validity 0
 refuse 65 "the subject must not hold control characters" \
     org-admin badge set acme python-101 subject "$(printf 'Hi\r\nBcc: x@y.z')"
+refuse 65 "the subject: " org-admin badge set acme python-101 subject "Your {{bagde}}"
+refuse 65 "the body: " org-admin badge create -b "Hello {{name" acme other "Other"
 refuse 65 "no credential 'urn:uuid:nope'" org-admin credential revoke urn:uuid:nope
 refuse 77 "no API key cpk_000000000000" org-admin apikey revoke cpk_000000000000
 refuse 64 "usage:" org-admin org frobnicate acme
