@@ -19,6 +19,7 @@
 #include "multibase.h"
 #include "proof.h"
 #include "utf8.h"
+#include "util.h"
 #include "uuid.h"
 
 #define ACHIEVEMENT_ID_MAX 2048
@@ -64,88 +65,20 @@ credential_identity_hash(const char *email, const char *salt,
 	put_hex(hash + 7, h, sizeof h);
 }
 
-/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar,
- * and back (the algorithms of H. Hinnant's "chrono-Compatible Low-Level
- * Date Algorithms", for years from 0 on). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = z / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 void
 credential_format_time(int64_t t, char out[CREDENTIAL_TIME_MAX])
 {
-	int64_t days = t / 86400, secs = t % 86400;
-	char tmp[64];	/* room for any int, to keep the compiler calm */
-	int y, m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	memcpy(out, tmp, CREDENTIAL_TIME_MAX - 1);
-	out[CREDENTIAL_TIME_MAX - 1] = '\0';
-}
-
-/* The n digits at s as a number, or -1. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0;
-
-	while (n--) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s++ - '0');
-	}
-	return v;
+	iso_time(t, out);
 }
 
 int
 credential_parse_time(const char *s, int64_t *t)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	int y, mo, d, h, mi, sec;
+	long long v;
 
-	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+	if (parse_iso_time(s, &v) != 0)
 		return -1;
-	y = digits(s, 4);
-	mo = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	h = digits(s + 11, 2);
-	mi = digits(s + 14, 2);
-	sec = digits(s + 17, 2);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
-		return -1;
-	if (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
-		return -1;
-	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	*t = v;
 	return 0;
 }
 

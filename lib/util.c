@@ -1,10 +1,10 @@
-/* util.c: allocation and exit helpers; the contract is in util.h. */
-#define _GNU_SOURCE		/* strptime */
+/* util.c: allocation, exit and time helpers; the contract is in util.h. */
 #include <err.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "exitcodes.h"
 #include "util.h"
@@ -88,30 +88,88 @@ parse_ulong(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar,
+ * and back (the algorithms of H. Hinnant's "chrono-Compatible Low-Level
+ * Date Algorithms", for years from 0 on). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 void
 iso_time(long long t, char out[ISO_TIME_MAX])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days = t / 86400, secs = t % 86400;
+	char tmp[64];	/* room for any int, to keep the compiler calm */
+	int y, m, d;
 
-	if (!gmtime_r(&tt, &tm) ||
-	    strftime(out, ISO_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, ISO_TIME_MAX, "%lld", t);
+	civil_from_days(days, &y, &m, &d);
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	memcpy(out, tmp, ISO_TIME_MAX - 1);
+	out[ISO_TIME_MAX - 1] = '\0';
+}
+
+/* The n digits at s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n--) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
 }
 
 int
 parse_iso_time(const char *s, long long *t)
 {
-	struct tm tm;
-	const char *end;
-	char back[ISO_TIME_MAX];
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, mo, d, h, mi, sec;
 
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end || strlen(s) != ISO_TIME_MAX - 1)
+	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
 		return -1;
-	*t = (long long)timegm(&tm);
-	/* Refuse dates strptime let through, like February 30. */
-	iso_time(*t, back);
-	return strcmp(back, s) == 0 ? 0 : -1;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return -1;
+	if (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
+		return -1;
+	*t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
 }
+

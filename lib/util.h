@@ -35,11 +35,13 @@ int parse_ulong(const char *s, unsigned long min, unsigned long max,
 /* Room for a time as ISO 8601 UTC, "2026-11-25T21:36:03Z", with NUL. */
 #define ISO_TIME_MAX 21
 
-/* Write Unix time t as ISO 8601 UTC into out. */
+/* Write Unix time t (0 to 9999-12-31T23:59:59Z) as ISO 8601 UTC into
+ * out. */
 void iso_time(long long t, char out[ISO_TIME_MAX]);
 
-/* Parse "YYYY-MM-DDThh:mm:ssZ" exactly.  Return 0 and store the Unix
- * time, or -1. */
+/* Parse "YYYY-MM-DDThh:mm:ssZ" exactly, from 1970 on, refusing impossible
+ * dates (February 30).  Return 0 and store the Unix time, or -1.  Both
+ * use the proleptic Gregorian calendar and no time zone data. */
 int parse_iso_time(const char *s, long long *t);
 
 #endif
