@@ -55,7 +55,7 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libcredpipe.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/test/fuzz/replay: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_roster.o \
+$(B)/test/fuzz/replay_%: $(B)/test/fuzz/replay.o $(B)/test/fuzz/fuzz_%.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -81,7 +81,8 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package-lock.json
 # The suite, against the tree in $(B).  Sanitizer reports go to files under
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
-test: all $(UNITBINS) $(B)/test/fuzz/replay $(B)/test/interop/gen \
+test: all $(UNITBINS) $(B)/test/fuzz/replay_roster \
+		$(B)/test/fuzz/replay_credential $(B)/test/interop/gen \
 		$(B)/test/bench/bench_sign $(B)/test/smtp/send \
 		$(INTEROP)/node_modules/.installed
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
@@ -101,24 +102,31 @@ check: deps
 	$(MAKE) test
 	$(MAKE) SAN=1 B=build/san test
 
-# Fuzz the roster reader for FUZZ_SECONDS from the test rosters.
+# Fuzz the roster reader and the credential reader, FUZZ_SECONDS each,
+# from the test inputs and the cases kept in test/fuzz/TARGET/.
 FUZZ_SECONDS ?= 60
 FUZZDIR = build/fuzz
-FUZZSRC = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
+FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
 	lib/util.c
+FUZZ_credential = lib/json.c lib/credential.c lib/canonical.c lib/proof.c \
+	lib/multibase.c lib/buf.c lib/utf8.c lib/util.c lib/uuid.c lib/sign.c
+SEEDS_roster = test/cli/csv-validate/*.csv
+SEEDS_credential = test/cli/credential-verify/*.json
 fuzz: deps
 	$(MAKE) fuzz-run
 
-fuzz-run:
-	@mkdir -p $(FUZZDIR)/corpus
+fuzz-run: fuzz-roster fuzz-credential
+
+fuzz-roster fuzz-credential: fuzz-%:
+	@mkdir -p $(FUZZDIR)/$*
 	clang -g -O1 -std=c11 -D_DEFAULT_SOURCE -Ilib \
 		-fsanitize=fuzzer,address,undefined \
-		-o $(FUZZDIR)/fuzz_roster test/fuzz/fuzz_roster.c \
-		$(FUZZSRC) $(LDLIBS)
-	cp test/cli/csv-validate/*.csv test/fuzz/regress/* $(FUZZDIR)/corpus/
-	$(FUZZDIR)/fuzz_roster -max_total_time=$(FUZZ_SECONDS) \
-		-max_len=4096 -timeout=10 -print_final_stats=1 \
-		$(FUZZDIR)/corpus
+		-o $(FUZZDIR)/fuzz_$* test/fuzz/fuzz_$*.c \
+		$(FUZZ_$*) $(LDLIBS)
+	cp $(SEEDS_$*) test/fuzz/$*/* $(FUZZDIR)/$*/
+	$(FUZZDIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=8192 -timeout=10 -print_final_stats=1 \
+		$(FUZZDIR)/$*
 
 # TRANSPORT_BENCH: the message counts of test/bench/transport, without
 # and with the reply delay (10000 each when empty).
@@ -162,7 +170,7 @@ deps:
 clean:
 	rm -rf build
 
-.PHONY: all test check fuzz fuzz-run bench install demo deps clean
+.PHONY: all test check fuzz fuzz-run fuzz-roster fuzz-credential bench install demo deps clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
