@@ -192,13 +192,9 @@ watch(struct store *s, const struct auth_who *who, long long id)
 		store_commit(s);
 		done = j.total - j.pending;
 		if (tty) {
-			int width = 30, fill = j.total ? (int)(done * width /
-			    j.total) : width;
-
-			fprintf(stderr, "\r[%.*s%*s] %lld/%lld  %lld sent, "
-			    "%lld failed, %lld skipped ", fill,
-			    "##############################", width - fill, "",
-			    done, j.total, j.sent, j.failed, j.skipped);
+			progress_bar(stderr, done, j.total);
+			fprintf(stderr, "%lld sent, %lld failed, %lld skipped ",
+			    j.sent, j.failed, j.skipped);
 		} else if (done != last) {
 			fprintf(stderr, "job %lld: %s: %lld of %lld done: %lld "
 			    "sent, %lld failed, %lld skipped\n", j.id, j.status,

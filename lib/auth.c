@@ -46,12 +46,6 @@ auth_role_parse(const char *s)
 	return find(roles, NROLES, s);
 }
 
-const char *
-auth_plan_name(enum auth_plan p)
-{
-	return (unsigned)p < NPLANS ? plans[p] : "?";
-}
-
 int
 auth_plan_parse(const char *s)
 {

@@ -28,7 +28,6 @@ enum auth_plan { PLAN_FREE, PLAN_PROFESSIONAL, PLAN_ENTERPRISE, NPLANS };
  * for a name it does not know. */
 const char *auth_role_name(enum auth_role r);
 int auth_role_parse(const char *s);
-const char *auth_plan_name(enum auth_plan p);
 int auth_plan_parse(const char *s);
 
 /* The monthly quota of unique recipients a plan gives. */

@@ -32,24 +32,9 @@ issuer_new(struct store *s, const struct sign_master *m)
 static void
 org_release(struct issue_org *o)
 {
-	free(o->slug);
-	free(o->name);
-	free(o->sender_email);
-	free(o->sender_name);
+	store_org_release(&o->org);
 	sign_secret_free(o->sk);
 	memset(o, 0, sizeof *o);
-}
-
-static void
-badge_release(struct issue_badge *b)
-{
-	free(b->slug);
-	free(b->name);
-	free(b->description);
-	free(b->criteria);
-	free(b->subject);
-	free(b->body);
-	memset(b, 0, sizeof *b);
 }
 
 void
@@ -62,7 +47,7 @@ issuer_free(struct issuer *is)
 	for (i = 0; i < is->norgs; i++)
 		org_release(&is->orgs[i]);
 	for (i = 0; i < is->nbadges; i++)
-		badge_release(&is->badges[i]);
+		store_badge_release(&is->badges[i].badge);
 	free(is);
 }
 
@@ -72,12 +57,11 @@ static struct issue_org *
 get_org(struct issuer *is, long long id)
 {
 	struct issue_org *o;
-	struct store_org so;
 	struct store_key k;
 	size_t i;
 
 	for (i = 0; i < is->norgs; i++)
-		if (is->orgs[i].id == id)
+		if (is->orgs[i].org.id == id)
 			return &is->orgs[i];
 	if (is->norgs == NCACHE) {
 		org_release(&is->orgs[0]);
@@ -86,18 +70,16 @@ get_org(struct issuer *is, long long id)
 	}
 	o = &is->orgs[is->norgs++];
 	memset(o, 0, sizeof *o);
-	o->id = id;
-	if (store_org_get_id(is->s, id, &so) != 0) {
+	if (store_org_get_id(is->s, id, &o->org) != 0) {
+		memset(&o->org, 0, sizeof o->org);
+		o->org.id = id;
 		snprintf(o->why, sizeof o->why, "organization %lld is gone",
 		    id);
 		return o;
 	}
-	o->slug = so.slug, o->name = so.name;
-	o->sender_email = so.sender_email, o->sender_name = so.sender_name;
-	free(so.plan);
 	if (store_key_active(is->s, id, &k) != 0) {
 		snprintf(o->why, sizeof o->why, "organization %s has no "
-		    "signing key", o->slug);
+		    "signing key", o->org.slug);
 		return o;
 	}
 	memcpy(o->pk, k.pk, 32);
@@ -139,22 +121,18 @@ get_badge(struct issuer *is, long long id, const char *org_slug)
 	size_t i;
 
 	for (i = 0; i < is->nbadges; i++)
-		if (is->badges[i].id == id)
+		if (is->badges[i].badge.id == id)
 			return &is->badges[i];
 	if (store_badge_get_id(is->s, id, &sb) != 0)
 		return NULL;
 	if (is->nbadges == NCACHE) {
-		badge_release(&is->badges[0]);
+		store_badge_release(&is->badges[0].badge);
 		memmove(is->badges, is->badges + 1,
 		    (NCACHE - 1) * sizeof *b);
 		is->nbadges--;
 	}
 	b = &is->badges[is->nbadges++];
-	b->id = id;
-	b->slug = sb.slug, b->name = sb.name;
-	b->description = sb.description, b->criteria = sb.criteria;
-	b->subject = sb.subject, b->body = sb.body;
-	b->valid_days = sb.valid_days;
+	b->badge = sb;
 	badge_iri(org_slug, sb.slug, b->iri);
 	return b;
 }
@@ -226,7 +204,8 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 	r->outcome = ISSUE_OK;
 	r->reason[0] = '\0';
 	r->org = o;
-	r->badge = b = o->slug ? get_badge(is, it->badge_id, o->slug) : NULL;
+	r->badge = b = o->org.slug ? get_badge(is, it->badge_id, o->org.slug) :
+	    NULL;
 	if (!o->sk) {
 		say(r, ISSUE_FAIL, "%s", o->why);
 		return;
@@ -264,20 +243,21 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 	credential_new_id(r->credential_id);
 	credential_new_salt(salt);
 	credential_identity_hash(it->email, salt, hash);
-	r->expires = b->valid_days < 0 ? 0 : now + b->valid_days * 86400;
+	r->expires = b->badge.valid_days < 0 ? 0 :
+	    now + b->badge.valid_days * 86400;
 	c.id = r->credential_id;
-	c.name = b->name;
+	c.name = b->badge.name;
 	memcpy(c.issuer_pk, o->pk, 32);
-	c.issuer_name = o->name;
+	c.issuer_name = o->org.name;
 	c.valid_from = c.awarded = c.created = now;
 	c.valid_until = r->expires;
 	c.recipient_name = it->name;
 	c.identity_hash = hash;
 	c.salt = salt;
 	c.achievement_id = b->iri;
-	c.achievement_name = b->name;
-	c.achievement_description = b->description;
-	c.criteria = b->criteria;
+	c.achievement_name = b->badge.name;
+	c.achievement_description = b->badge.description;
+	c.criteria = b->badge.criteria;
 	if (credential_build_signed(&c, o->sk, &r->document, why) != 0) {
 		say(r, ISSUE_FAIL, "cannot sign: %s", why);
 		return;

@@ -26,19 +26,16 @@
 #include "sign.h"
 #include "store.h"
 
-/* What a mail needs to know of an organization and a badge. */
+/* What issuing and a mail need of an organization and a badge. */
 struct issue_org {
-	long long id;
-	char *slug, *name, *sender_email, *sender_name;
+	struct store_org org;		/* its slug, name and sender */
 	unsigned char pk[32];
 	unsigned char *sk;		/* unsealed, sodium_malloc'd */
 	char why[SIGN_ERR_MAX];		/* when sk is NULL: why */
 };
 
 struct issue_badge {
-	long long id;
-	char *slug, *name, *description, *criteria, *subject, *body;
-	long long valid_days;		/* -1: does not expire */
+	struct store_badge badge;	/* its texts, validity, templates */
 	char iri[64];			/* the Achievement's id */
 };
 

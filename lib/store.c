@@ -294,12 +294,6 @@ store_col_text(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-char *
-store_col_dup(sqlite3_stmt *st, int i)
-{
-	return xstrdup(store_col_text(st, i));
-}
-
 long long
 store_col_int(sqlite3_stmt *st, int i, long long none)
 {
@@ -447,13 +441,6 @@ void
 store_commit(struct store *s)
 {
 	run(s, "COMMIT", "commit");
-}
-
-void
-store_rollback(struct store *s)
-{
-	if (!sqlite3_get_autocommit(s->db))
-		run(s, "ROLLBACK", "rollback");
 }
 
 void

@@ -65,7 +65,6 @@ void store_begin(struct store *s);
  * store_commit. */
 void store_begin_read(struct store *s);
 void store_commit(struct store *s);
-void store_rollback(struct store *s);
 
 /*
  * How hard a commit is pushed to disk: full (the default) syncs the WAL

@@ -51,7 +51,6 @@ void store_bind_int_or_null(sqlite3_stmt *st, int i, long long v,
 
 /* Column helpers: NULL text as "", NULL integer as none. */
 const char *store_col_text(sqlite3_stmt *st, int i);
-char *store_col_dup(sqlite3_stmt *st, int i);
 long long store_col_int(sqlite3_stmt *st, int i, long long none);
 
 #endif

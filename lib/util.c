@@ -71,6 +71,19 @@ close_stdout(void)
 		err(EXIT_IOERR, "stdout");
 }
 
+void
+progress_bar(FILE *f, long long done, long long total)
+{
+	static const char bar[] = "##############################";
+	int width = (int)sizeof bar - 1;
+	int fill = total > 0 ? (int)(done * width / total) : width;
+
+	if (fill > width)
+		fill = width;
+	fprintf(f, "\r[%.*s%*s] %lld/%lld  ", fill, bar, width - fill, "",
+	    done, total);
+}
+
 int
 parse_ulong(const char *s, unsigned long min, unsigned long max,
     unsigned long *out)

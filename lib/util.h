@@ -32,6 +32,10 @@ void close_stdout(void);
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
+/* Start a progress line on a terminal: "\r[####      ] done/total  ",
+ * a bar 30 wide; the caller writes the rest of the line. */
+void progress_bar(FILE *f, long long done, long long total);
+
 /* Room for a time as ISO 8601 UTC, "2026-11-25T21:36:03Z", with NUL. */
 #define ISO_TIME_MAX 21
 

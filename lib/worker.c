@@ -82,15 +82,15 @@ delivered(const struct transport_result *res, void *arg)
 static int
 build_mail(struct slot *sl, struct buf *msg, char why[MIME_WHY_MAX])
 {
-	const struct issue_org *o = sl->issued.org;
-	const struct issue_badge *b = sl->issued.badge;
+	const struct store_org *o = &sl->issued.org->org;
+	const struct store_badge *b = &sl->issued.badge->badge;
 	struct buf subject = BUF_INIT, body = BUF_INIT;
 	char until[ISO_TIME_MAX];
 	struct mime_vars v;
 	struct mime_message m;
 	int rc;
 
-	if (!o->sender_email || !o->sender_email[0]) {
+	if (!o->sender_email[0]) {
 		snprintf(why, MIME_WHY_MAX, "organization %s has no sender "
 		    "address (org-admin org sender)", o->slug);
 		return -1;
@@ -145,15 +145,10 @@ progress(struct run *r, int last)
 	if (!r->o->verbose || (last && !r->tty))
 		return;
 	if (r->tty) {
-		long long total = r->due > r->done ? r->due : r->done;
-		int width = 30, fill = total ? (int)(r->done * width / total) :
-		    width;
-
-		fprintf(stderr, "\r[%.*s%*s] %lld/%lld  %lld sent, %lld "
-		    "deferred, %lld failed, %lld skipped ", fill,
-		    "##############################", width - fill, "",
-		    r->done, total, r->sent, r->deferred, r->failed,
-		    r->skipped);
+		progress_bar(stderr, r->done, r->due > r->done ? r->due :
+		    r->done);
+		fprintf(stderr, "%lld sent, %lld deferred, %lld failed, %lld "
+		    "skipped ", r->sent, r->deferred, r->failed, r->skipped);
 		if (last)
 			fputc('\n', stderr);
 	} else {
@@ -294,7 +289,7 @@ deliver_batch(struct run *r, size_t n)
 			if (sl->issued.outcome != ISSUE_OK || sl->submitted)
 				continue;
 			sl->submitted = 1;
-			transport_submit(r->t, sl->issued.org->sender_email,
+			transport_submit(r->t, sl->issued.org->org.sender_email,
 			    sl->item.email, &sl->msg, sl);
 			inflight++;
 		}
