@@ -1,4 +1,8 @@
-/* strset.c: a set of strings; the contract is in strset.h. */
+/*
+ * strset.c: a set of strings; the contract is in strset.h.  Each slot
+ * keeps its string's length and hash, so growing rehashes nothing and
+ * finds every string where strset_add would look for it.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,48 +23,42 @@ hash(const char *s, size_t n)
 static void
 grow(struct strset *t)
 {
-	struct strset old = *t;
-	size_t i, j;
+	struct strset_slot *old = t->slot;
+	size_t oldcap = t->cap, i, j;
 
-	t->cap = old.cap ? old.cap * 2 : 1024;
-	t->off = xcalloc(t->cap, sizeof *t->off);
-	t->val = xcalloc(t->cap, sizeof *t->val);
-	for (j = 0; j < old.cap; j++) {
-		const char *k;
-
-		if (!old.off[j])
+	t->cap = oldcap ? oldcap * 2 : 1024;
+	t->slot = xcalloc(t->cap, sizeof *t->slot);
+	for (j = 0; j < oldcap; j++) {
+		if (!old[j].off)
 			continue;
-		k = t->keys.p + old.off[j] - 1;
-		i = hash(k, strlen(k)) & (t->cap - 1);
-		while (t->off[i])
+		i = old[j].hash & (t->cap - 1);
+		while (t->slot[i].off)
 			i = (i + 1) & (t->cap - 1);
-		t->off[i] = old.off[j];
-		t->val[i] = old.val[j];
+		t->slot[i] = old[j];
 	}
-	free(old.off);
-	free(old.val);
+	free(old);
 }
 
 unsigned long
 strset_add(struct strset *t, const char *s, size_t n, unsigned long val)
 {
+	uint64_t h = hash(s, n);
+	struct strset_slot *e;
 	size_t i;
 
 	if (2 * (t->used + 1) > t->cap)
 		grow(t);
-	i = hash(s, n) & (t->cap - 1);
-	while (t->off[i]) {
-		const char *k = t->keys.p + t->off[i] - 1;
-
-		if (strncmp(k, s, n) == 0 && k[n] == '\0')
-			return t->val[i];
-		i = (i + 1) & (t->cap - 1);
-	}
-	t->off[i] = t->keys.len + 1;
-	t->val[i] = val;
+	for (i = h & (t->cap - 1); (e = &t->slot[i])->off;
+	    i = (i + 1) & (t->cap - 1))
+		if (e->hash == h && e->len == n &&
+		    memcmp(t->keys.p + e->off - 1, s, n) == 0)
+			return e->val;
+	e->off = t->keys.len + 1;
+	e->len = n;
+	e->hash = h;
+	e->val = val;
 	t->used++;
 	buf_add(&t->keys, s, n);
-	buf_addc(&t->keys, '\0');
 	return 0;
 }
 
@@ -68,7 +66,6 @@ void
 strset_release(struct strset *t)
 {
 	buf_release(&t->keys);
-	free(t->off);
-	free(t->val);
+	free(t->slot);
 	memset(t, 0, sizeof *t);
 }
