@@ -183,8 +183,9 @@ record_read(struct record_reader *rr, struct record *rec)
 		return bad(rr, "more than 5 fields");
 	if (nf < 5)
 		return bad(rr, "%d field%s, expected 5", nf, nf > 1 ? "s" : "");
-	if (parse_ulong(f[0], 1, (unsigned long)-1, &rec->row) != 0)
-		return bad(rr, "row '%.20s' is not a positive number", f[0]);
+	if (parse_ulong(f[0], 1, RECORD_ROW_MAX, &rec->row) != 0)
+		return bad(rr, "row '%.20s' is not a positive number up to %lld",
+		    f[0], RECORD_ROW_MAX);
 	if ((st = record_status_parse(f[1])) < 0)
 		return bad(rr, "unknown status '%.30s'", f[1]);
 	rec->status = (enum record_status)st;

@@ -12,10 +12,15 @@
 #ifndef CREDPIPE_RECORD_H
 #define CREDPIPE_RECORD_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "buf.h"
+
+/* The greatest ROW a reader accepts: what the database stores as a signed
+ * 64-bit integer. */
+#define RECORD_ROW_MAX LLONG_MAX
 
 enum record_status {
 	RECORD_VALID,			/* csv-validate: the row is good */
@@ -29,7 +34,8 @@ enum record_status {
 };
 
 struct record {
-	unsigned long row;		/* spreadsheet row number, > 0 */
+	unsigned long row;		/* spreadsheet row number, from 1 to
+					 * RECORD_ROW_MAX */
 	enum record_status status;
 	const char *email;		/* never NULL; may be "" */
 	const char *name;		/* never NULL; may be "" */
@@ -75,10 +81,10 @@ void record_reader_init(struct record_reader *rr, FILE *in, const char *name);
 /*
  * Read the next record.  Return 1 with rec filled, 0 at the end of the
  * stream, or -1 with rr->err and rr->code set: a line that is not a
- * record (wrong number of fields, a ROW that is not a positive number, an
- * unknown STATUS, a bad escape) or a read error.  The message of a line
- * that is not a record hints at the usual cause, a CSV file piped in
- * without csv-validate.
+ * record (wrong number of fields, a ROW that is not a positive number up
+ * to RECORD_ROW_MAX, an unknown STATUS, a bad escape) or a read error.
+ * The message of a line that is not a record hints at the usual cause, a
+ * CSV file piped in without csv-validate.
  */
 int record_read(struct record_reader *rr, struct record *rec);
 

@@ -86,6 +86,12 @@ static const struct {
 	{ "x\tvalid\ta@b.c\tA\t\n", "not a positive number" },
 	{ "0\tvalid\ta@b.c\tA\t\n", "not a positive number" },
 	{ "-2\tvalid\ta@b.c\tA\t\n", "not a positive number" },
+	{ "9223372036854775808\tvalid\ta@b.c\tA\t\n",
+	    "not a positive number up to 9223372036854775807" },
+	{ "18446744073709551615\tvalid\ta@b.c\tA\t\n",
+	    "not a positive number up to 9223372036854775807" },
+	{ "18446744073709551616\tvalid\ta@b.c\tA\t\n",
+	    "not a positive number" },
 	{ "2\tVALID\ta@b.c\tA\t\n", "unknown status" },
 	{ "2\tok\ta@b.c\tA\t\n", "unknown status" },
 	{ "2\tvalid\ta@b.c\tA\\x\t\n", "bad backslash escape" },
@@ -107,6 +113,23 @@ START_TEST(refuses)
 	    32) == 0, "%s", rr.err);
 	ck_assert_ptr_nonnull(strstr(rr.err, "csv-validate"));
 	record_reader_release(&rr);
+}
+END_TEST
+
+/* The greatest ROW, 2^63 - 1, is read and written back as it is. */
+START_TEST(row_max)
+{
+	static const char line[] = "9223372036854775807\tnew\ta@b.c\tA\t\n";
+	struct record_reader rr;
+	struct record rec;
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(read_one(line, &rr, &rec), 1);
+	ck_assert_uint_eq(rec.row, 9223372036854775807ull);
+	record_format(&b, &rec);
+	ck_assert_str_eq(b.p, line);
+	record_reader_release(&rr);
+	buf_release(&b);
 }
 END_TEST
 
@@ -146,6 +169,7 @@ suite(void)
 	tcase_add_test(tc, format_exact);
 	tcase_add_test(tc, status_names);
 	tcase_add_loop_test(tc, refuses, 0, sizeof refused / sizeof *refused);
+	tcase_add_test(tc, row_max);
 	tcase_add_test(tc, stream);
 	suite_add_tcase(s, tc);
 	return s;
