@@ -207,7 +207,8 @@ store_die(struct store *s, const char *what)
 sqlite3_stmt *
 store_stmt(struct store *s, const char *sql)
 {
-	int i;
+	struct store_cached *c;
+	size_t i;
 
 	for (i = 0; i < s->ncache; i++) {
 		if (s->cache[i].sql == sql) {
@@ -216,15 +217,17 @@ store_stmt(struct store *s, const char *sql)
 			return s->cache[i].st;
 		}
 	}
-	if (s->ncache == STORE_NSTMT)
-		errx(EXIT_TEMPFAIL, "store: more than %d statements",
-		    STORE_NSTMT);
+	if (s->ncache == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->cache = xrealloc(s->cache, s->cap * sizeof *s->cache);
+	}
+	c = &s->cache[s->ncache];
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &s->cache[i].st, NULL) != SQLITE_OK)
+	    &c->st, NULL) != SQLITE_OK)
 		store_die(s, "prepare");
-	s->cache[i].sql = sql;
+	c->sql = sql;
 	s->ncache++;
-	return s->cache[i].st;
+	return c->st;
 }
 
 int
@@ -413,12 +416,13 @@ store_open(const char *path, int flags)
 void
 store_close(struct store *s)
 {
-	int i;
+	size_t i;
 
 	if (!s)
 		return;
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
+	free(s->cache);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		store_die(s, "close");
 	free(s->path);

@@ -8,16 +8,17 @@
 
 #include "store.h"
 
-#define STORE_NSTMT 64
+/* A prepared statement, kept for the life of the connection. */
+struct store_cached {
+	const char *sql;	/* the statement's text, by address */
+	sqlite3_stmt *st;	/* prepared from it */
+};
 
 struct store {
 	sqlite3 *db;
-	char *path;
-	struct {
-		const char *sql;	/* the statement's text, by address */
-		sqlite3_stmt *st;
-	} cache[STORE_NSTMT];
-	int ncache;
+	char *path;		/* as given to store_open, for messages */
+	struct store_cached *cache;	/* ncache statements, in cap slots */
+	size_t ncache, cap;
 };
 
 /* The statement that claims work (store_items_claim); the tests check its
@@ -25,7 +26,8 @@ struct store {
 extern const char store_claim_sql[];
 
 /* The prepared statement for sql (a string constant: it is cached by its
- * address), reset and with its bindings cleared. */
+ * address, for as long as s is open), reset and with its bindings
+ * cleared.  The cache grows as needed; store_close finalizes it. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 
 /* End the program over the last error of s: see store.h. */

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "sign.h"
 #include "store.h"
+#include "store_impl.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/check_store.XXXXXX";
@@ -155,6 +156,35 @@ START_TEST(no_secret_in_file)
 }
 END_TEST
 
+/* More statements than the library has: the cache holds them all, and
+ * gives each back by the address of its text. */
+START_TEST(many_statements)
+{
+	enum { N = 200 };
+	static char sql[N][24];
+	sqlite3_stmt *st[N];
+	struct store *s;
+	int i, pass;
+
+	for (i = 0; i < N; i++)
+		snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+	s = store_open(path, STORE_CREATE);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < N; i++) {
+			sqlite3_stmt *q = store_stmt(s, sql[i]);
+
+			if (pass == 0)
+				st[i] = q;
+			ck_assert_ptr_eq(q, st[i]);
+			ck_assert_int_eq(store_row(s, q), 1);
+			ck_assert_int_eq(sqlite3_column_int(q, 0), i);
+			ck_assert_int_eq(store_row(s, q), 0);
+		}
+	}
+	store_close(s);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -164,6 +194,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, modes_and_version);
 	tcase_add_test(tc, no_secret_in_file);
+	tcase_add_test(tc, many_statements);
 	suite_add_tcase(s, tc);
 	return s;
 }
