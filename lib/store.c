@@ -336,14 +336,17 @@ store_file_version(struct store *s)
 }
 
 /* Bring the schema up to date, inside the write lock so that two
- * programs opening a new file at once do not both migrate it. */
+ * programs opening a new file at once do not both migrate it.  A file is
+ * up to date only with credpipe's application id as well as the current
+ * version: another program's file may have any user_version. */
 static void
 migrate(struct store *s)
 {
 	int v, app;
 	char sql[64];
 
-	if (store_file_version(s) == NMIGRATIONS)
+	if (pragma_int(s, "PRAGMA application_id") == APPLICATION_ID &&
+	    store_file_version(s) == NMIGRATIONS)
 		return;
 	store_begin(s);
 	v = store_file_version(s);
@@ -397,9 +400,7 @@ store_open(const char *path, int flags)
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	run(s, "PRAGMA foreign_keys = ON", "open");
-	if (pragma_int(s, "PRAGMA application_id") != APPLICATION_ID ||
-	    store_file_version(s) != NMIGRATIONS)
-		migrate(s);
+	migrate(s);
 	{
 		/* WAL is a property of the file: set it once. */
 		sqlite3_stmt *q;

@@ -9,9 +9,10 @@ is "the fixture is at schema version 1" \
 run org-admin -d old.db org list
 exits "a version 1 database opens" 0
 has "its data is still there" out "$(printf 'old\tOld Org\tprofessional\tapproved')"
+org-admin -d new.db init 2>/dev/null
+current=$(sqlite3 new.db 'PRAGMA user_version')
 is "it was migrated to the current version" \
-    "$(sqlite3 old.db 'PRAGMA user_version')" \
-    "$(org-admin -d new.db init 2>/dev/null; sqlite3 new.db 'PRAGMA user_version')"
+    "$(sqlite3 old.db 'PRAGMA user_version')" "$current"
 is "the schema equals a new database's" \
     "$(sqlite3 old.db .schema)" "$(sqlite3 new.db .schema)"
 run org-admin -d old.db member list old
@@ -31,6 +32,19 @@ run org-admin -d other.db org list
 exits "another program's database is refused" 65
 has "as not ours" err "not a credpipe database"
 is "and left alone" "$(sqlite3 other.db 'SELECT x FROM t')" 1
+
+# Another program's file at credpipe's schema version, without credpipe's
+# application id: the version alone does not make it ours.
+sqlite3 foreign.db "CREATE TABLE t (x); INSERT INTO t VALUES (1);
+    PRAGMA user_version = $current;"
+is "the foreign file has the current version" \
+    "$(sqlite3 foreign.db 'PRAGMA user_version')" "$current"
+is "and application id 0" "$(sqlite3 foreign.db 'PRAGMA application_id')" 0
+cp foreign.db foreign.orig
+run org-admin -d foreign.db org list
+exits "it is refused with 65" 65
+has "as not ours" err "not a credpipe database"
+if cmp -s foreign.db foreign.orig; then ok "and the file is unchanged"; else not_ok "and the file is unchanged"; fi
 
 printf 'name,email\n' >text.db
 run org-admin -d text.db org list
