@@ -445,7 +445,9 @@ cmd_key(int argc, char **argv)
 	get_org(argv[2], &o);
 	sign_keypair_new(m, pk, sealed);
 	sign_master_free(m);
-	store_key_add(db, o.id, pk, sealed, sizeof sealed);
+	if (store_key_add(db, o.id, pk, sealed, sizeof sealed, NULL) != 0)
+		bad("%s: the database refused the new signing key; the "
+		    "active key is unchanged", o.slug);
 	didkey_from_ed25519(pk, did);
 	audit(o.id, "key generate", "slug=%s key=%s", o.slug, did);
 	store_commit(db);

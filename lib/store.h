@@ -121,8 +121,17 @@ struct store_key {
 	int active;
 };
 
-long long store_key_add(struct store *s, long long org_id,
-    const unsigned char pk[32], const unsigned char *sealed, size_t len);
+/*
+ * Add a signing key to an organization and make it the active one; the
+ * key that was active stays, retired.  pk is the Ed25519 public key and
+ * sealed, len bytes, its secret half as sign_keypair_new sealed it.
+ * Return 0 with the new key's id in *id (when id is not NULL), or
+ * STORE_EXISTS, changing nothing and leaving *id alone, when a UNIQUE
+ * constraint of the database refuses the key.
+ */
+int store_key_add(struct store *s, long long org_id,
+    const unsigned char pk[32], const unsigned char *sealed, size_t len,
+    long long *id);
 int store_key_active(struct store *s, long long org_id, struct store_key *k);
 void store_key_release(struct store_key *k);
 typedef void store_key_fn(const struct store_key *k, void *arg);

@@ -158,26 +158,38 @@ store_org_set_sender(struct store *s, long long id, const char *email,
 
 /* Signing keys. */
 
-long long
+/* The new key goes in inactive, so that a refused one changes nothing;
+ * then the active key retires and the new one takes its place (the
+ * signing_key_active index allows one active key at a time). */
+int
 store_key_add(struct store *s, long long org_id, const unsigned char pk[32],
-    const unsigned char *sealed, size_t len)
+    const unsigned char *sealed, size_t len, long long *id)
 {
+	static const char add[] = "INSERT INTO signing_key (org_id, "
+	    "public_key, sealed_secret, created, active) "
+	    "VALUES (?, ?, ?, ?, 0)";
 	static const char retire[] =
 	    "UPDATE signing_key SET active = 0 WHERE org_id = ? AND active";
-	static const char sql[] = "INSERT INTO signing_key (org_id, "
-	    "public_key, sealed_secret, created) VALUES (?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, retire);
-	long long id;
+	static const char activate[] =
+	    "UPDATE signing_key SET active = 1 WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, add);
+	long long key_id;
 
-	sqlite3_bind_int64(st, 1, org_id);
-	store_exec(s, st);
-	st = store_stmt(s, sql);
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, store_now());
-	store_insert(s, st, &id);
-	return id;
+	if (store_insert(s, st, &key_id) != 0)
+		return STORE_EXISTS;
+	st = store_stmt(s, retire);
+	sqlite3_bind_int64(st, 1, org_id);
+	store_exec(s, st);
+	st = store_stmt(s, activate);
+	sqlite3_bind_int64(st, 1, key_id);
+	store_exec(s, st);
+	if (id)
+		*id = key_id;
+	return 0;
 }
 
 #define KEY_COLS "id, public_key, sealed_secret, created, active"

@@ -206,7 +206,8 @@ START_TEST(gates)
 	ck_assert_msg(strstr(err, "no signing key"), "%s", err);
 	store_org_release(&o);
 
-	store_key_add(db, org_id, pk, sealed, sizeof sealed);
+	ck_assert_int_eq(store_key_add(db, org_id, pk, sealed, sizeof sealed,
+	    NULL), 0);
 	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
 	ck_assert_int_eq(auth_may_issue(db, &o, err), EXIT_NOPERM);
 	ck_assert_str_eq(err, "bulk issuance needs the Professional or "

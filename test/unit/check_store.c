@@ -116,7 +116,8 @@ START_TEST(no_secret_in_file)
 	s = store_open(path, STORE_CREATE);
 	ck_assert_int_eq(store_org_create(s, "acme", "Acme", "free", &org), 0);
 	sign_keypair_new(m, pk, sealed);
-	store_key_add(s, org, pk, sealed, sizeof sealed);
+	ck_assert_int_eq(store_key_add(s, org, pk, sealed, sizeof sealed,
+	    NULL), 0);
 	ck_assert_int_eq(store_member_add(s, org, "a@b.cd", "owner",
 	    &member), 0);
 	auth_key_new(&k);
@@ -153,6 +154,58 @@ START_TEST(no_secret_in_file)
 	sign_secret_free(sk);
 	sign_master_free(m);
 	buf_release(&file);
+}
+END_TEST
+
+static void
+count_key(const struct store_key *k, void *arg)
+{
+	(void)k;
+	++*(int *)arg;
+}
+
+/* Adding a key makes it the active one and gives its id; a key the
+ * database refuses changes nothing, the active key included. */
+START_TEST(key_add)
+{
+	unsigned char pk1[32], pk2[32], sealed[48];
+	struct store_key k;
+	struct store *s;
+	long long org, id1 = -1, id2 = -1, id = -1;
+	int n = 0;
+
+	memset(pk1, 1, sizeof pk1);
+	memset(pk2, 2, sizeof pk2);
+	memset(sealed, 3, sizeof sealed);
+	s = store_open(path, STORE_CREATE);
+	store_begin(s);
+	ck_assert_int_eq(store_org_create(s, "acme", "Acme", "free", &org), 0);
+	ck_assert_int_eq(store_key_add(s, org, pk1, sealed, sizeof sealed,
+	    &id1), 0);
+	ck_assert_int_eq(store_key_add(s, org, pk2, sealed, sizeof sealed,
+	    &id2), 0);
+	ck_assert_int_gt(id1, 0);
+	ck_assert_int_gt(id2, id1);
+	ck_assert_int_eq(store_key_active(s, org, &k), 0);
+	ck_assert_int_eq(k.id, id2);
+	store_key_release(&k);
+
+	/* Any UNIQUE constraint refuses as STORE_EXISTS: this one, on the
+	 * public key, stands for them. */
+	ck_assert_int_eq(sqlite3_exec(s->db, "CREATE UNIQUE INDEX "
+	    "test_key_pk ON signing_key(public_key)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(store_key_add(s, org, pk1, sealed, sizeof sealed,
+	    &id), STORE_EXISTS);
+	ck_assert_int_eq(id, -1);
+	ck_assert_int_eq(store_key_active(s, org, &k), 0);
+	ck_assert_int_eq(k.id, id2);
+	ck_assert_mem_eq(k.pk, pk2, 32);
+	store_key_release(&k);
+	store_key_list(s, org, count_key, &n);
+	ck_assert_int_eq(n, 2);
+	store_commit(s);
+	store_close(s);
 }
 END_TEST
 
@@ -194,6 +247,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, modes_and_version);
 	tcase_add_test(tc, no_secret_in_file);
+	tcase_add_test(tc, key_add);
 	tcase_add_test(tc, many_statements);
 	suite_add_tcase(s, tc);
 	return s;
