@@ -827,10 +827,11 @@ valid_urn(const char *s)
  * a record stream: badge, email, name, issued, expires, revoked, and,
  * optionally, the reason of the revocation and the credential's id (to
  * keep the ids of credentials issued elsewhere).  All or nothing: the
- * caller holds the transaction.
+ * caller holds the transaction, and prints the ids, one a line in ids,
+ * once it has committed.
  */
 static void
-import(const struct store_org *o)
+import(const struct store_org *o, struct buf *ids)
 {
 	char *line = NULL, *f[8], id[64];
 	unsigned long n = 0, count = 0;
@@ -871,7 +872,8 @@ import(const struct store_org *o)
 		    expires, revoked, nf >= 7 && f[6][0] ? f[6] : "revoked",
 		    id) != 0)
 			bad("stdin:%lu: credential %s exists already", n, id);
-		puts(id);
+		buf_adds(ids, id);
+		buf_addc(ids, '\n');
 		free(email);
 		store_badge_release(&b);
 		count++;
@@ -961,11 +963,17 @@ cmd_credential(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[0], "import") == 0) {
+		struct buf ids = BUF_INIT;
+
 		need_args(argc, 2, 2);
 		store_begin(open_db());
 		get_org(argv[1], &o);
-		import(&o);
+		import(&o, &ids);
 		store_commit(db);
+		/* Only now do the credentials exist. */
+		if (ids.len && fwrite(ids.p, 1, ids.len, stdout) != ids.len)
+			err(EXIT_IOERR, "stdout");
+		buf_release(&ids);
 		store_org_release(&o);
 		return 0;
 	}

@@ -137,6 +137,26 @@ refuse 64 "usage:" org-admin
 sqlite3 credpipe.db .dump >after
 same "no refusal changed the database" after before
 
+# An import is all or nothing: a bad line after good ones imports none of
+# them, and no id is printed for a credential that does not exist.
+t=$(ago 86400)
+printf 'python-101\t%s\t%s\t%s\t-\t-\n' one@example.org One "$t" \
+    two@example.org Two "$t" three@example.org Three "$t" >good.tsv
+{ cat good.tsv; printf 'python-101\tfour@example.org\tFour\tyesterday\t-\t-\n'; } >bad.tsv
+run org-admin credential import acme <bad.tsv
+exits "an import with a bad fourth line is refused" 65
+has "naming the line" err "stdin:4:"
+is "and prints no id" "$(cat out)" ""
+run org-admin credential list acme
+is "none of its credentials exists" \
+    "$(grep -c -e one@ -e two@ -e three@ -e four@ out)" 0
+run org-admin credential import acme <good.tsv
+exits "its three good lines alone import" 0
+is "printing three ids" "$(grep -c '^urn:uuid:' out)" 3
+cp out ids
+run org-admin credential list acme
+is "which are the credentials listed" "$(cut -f 1 out | sort)" "$(sort ids)"
+
 # A revoked or unknown API key.
 run org-admin apikey revoke "$key"
 exits "apikey revoke takes the whole key" 0
