@@ -9,14 +9,15 @@
 #include "issue.h"
 #include "util.h"
 
-#define NCACHE 16
-
+/* What the issuer loaded since its last reset.  Each entry is allocated
+ * on its own, so a pointer to one stays good while the arrays grow. */
 struct issuer {
 	struct store *s;
 	const struct sign_master *m;
-	struct issue_org orgs[NCACHE];
-	struct issue_badge badges[NCACHE];
+	struct issue_org **orgs;
+	struct issue_badge **badges;
 	size_t norgs, nbadges;
+	size_t orgs_cap, badges_cap;
 };
 
 struct issuer *
@@ -29,30 +30,45 @@ issuer_new(struct store *s, const struct sign_master *m)
 	return is;
 }
 
-static void
-org_release(struct issue_org *o)
+void
+issuer_reset(struct issuer *is)
 {
-	store_org_release(&o->org);
-	sign_secret_free(o->sk);
-	memset(o, 0, sizeof *o);
+	size_t i;
+
+	for (i = 0; i < is->norgs; i++) {
+		store_org_release(&is->orgs[i]->org);
+		sign_secret_free(is->orgs[i]->sk);
+		free(is->orgs[i]);
+	}
+	for (i = 0; i < is->nbadges; i++) {
+		store_badge_release(&is->badges[i]->badge);
+		free(is->badges[i]);
+	}
+	is->norgs = is->nbadges = 0;
 }
 
 void
 issuer_free(struct issuer *is)
 {
-	size_t i;
-
 	if (!is)
 		return;
-	for (i = 0; i < is->norgs; i++)
-		org_release(&is->orgs[i]);
-	for (i = 0; i < is->nbadges; i++)
-		store_badge_release(&is->badges[i].badge);
+	issuer_reset(is);
+	free(is->orgs);
+	free(is->badges);
 	free(is);
 }
 
-/* The organization, with its active key unsealed: from the cache, or
- * loaded into it (the oldest entry makes room). */
+/* Make room for one more pointer in *v, which holds n of cap. */
+static void *
+grow(void *v, size_t n, size_t *cap)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 16;
+	return xrealloc(v, *cap * sizeof(void *));
+}
+
+/* The organization, with its active key unsealed: loaded once a reset. */
 static struct issue_org *
 get_org(struct issuer *is, long long id)
 {
@@ -61,15 +77,10 @@ get_org(struct issuer *is, long long id)
 	size_t i;
 
 	for (i = 0; i < is->norgs; i++)
-		if (is->orgs[i].org.id == id)
-			return &is->orgs[i];
-	if (is->norgs == NCACHE) {
-		org_release(&is->orgs[0]);
-		memmove(is->orgs, is->orgs + 1, (NCACHE - 1) * sizeof *o);
-		is->norgs--;
-	}
-	o = &is->orgs[is->norgs++];
-	memset(o, 0, sizeof *o);
+		if (is->orgs[i]->org.id == id)
+			return is->orgs[i];
+	is->orgs = grow(is->orgs, is->norgs, &is->orgs_cap);
+	o = is->orgs[is->norgs++] = xcalloc(1, sizeof *o);
 	if (store_org_get_id(is->s, id, &o->org) != 0) {
 		memset(&o->org, 0, sizeof o->org);
 		o->org.id = id;
@@ -121,17 +132,12 @@ get_badge(struct issuer *is, long long id, const char *org_slug)
 	size_t i;
 
 	for (i = 0; i < is->nbadges; i++)
-		if (is->badges[i].badge.id == id)
-			return &is->badges[i];
+		if (is->badges[i]->badge.id == id)
+			return is->badges[i];
 	if (store_badge_get_id(is->s, id, &sb) != 0)
 		return NULL;
-	if (is->nbadges == NCACHE) {
-		store_badge_release(&is->badges[0].badge);
-		memmove(is->badges, is->badges + 1,
-		    (NCACHE - 1) * sizeof *b);
-		is->nbadges--;
-	}
-	b = &is->badges[is->nbadges++];
+	is->badges = grow(is->badges, is->nbadges, &is->badges_cap);
+	b = is->badges[is->nbadges++] = xcalloc(1, sizeof *b);
 	b->badge = sb;
 	badge_iri(org_slug, sb.slug, b->iri);
 	return b;
@@ -155,7 +161,7 @@ say(struct issue_result *r, enum issue_outcome o, const char *fmt, ...)
 /*
  * Decide, from the latest credential now, what to do: return the class
  * that applies ("new", "expired", "active-timebound", "revoked"), or NULL
- * with r set to skip.  *prior gets the credential to supersede ("").
+ * with r set to skip.  prior gets the credential to supersede ("").
  */
 static const char *
 decide(struct issuer *is, const struct store_item *it, long long now,
@@ -169,8 +175,13 @@ decide(struct issuer *is, const struct store_item *it, long long now,
 	    &l) != 0)
 		return "new";
 	iso_time(l.issued, when);
-	if (l.revoked)
+	if (l.revoked) {
+		/* A renewal that was never delivered leaves its predecessor
+		 * active: the fresh one replaces that. */
+		store_cred_held(is->s, it->org_id, it->badge_id, it->email, now,
+		    prior);
 		return "revoked";
+	}
 	if (l.expires && l.expires <= now) {
 		snprintf(prior, 64, "%s", l.id);
 		return "expired";
@@ -207,7 +218,7 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 	r->badge = b = o->org.slug ? get_badge(is, it->badge_id, o->org.slug) :
 	    NULL;
 	if (!o->sk) {
-		say(r, ISSUE_FAIL, "%s", o->why);
+		say(r, ISSUE_WAIT, "%s", o->why);
 		return;
 	}
 	if (!b) {
@@ -226,6 +237,12 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 			    it->credential_id);
 			if (sc.id)
 				store_cred_release(&sc);
+			return;
+		}
+		if (sc.revoked) {
+			say(r, ISSUE_FAIL, "credential %s was revoked before "
+			    "it was delivered: %s", sc.id, sc.revoke_reason);
+			store_cred_release(&sc);
 			return;
 		}
 		buf_adds(&r->document, sc.document);
@@ -262,8 +279,6 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 		say(r, ISSUE_FAIL, "cannot sign: %s", why);
 		return;
 	}
-	if (strcmp(class, "active-timebound") == 0)
-		store_cred_supersede(is->s, prior);
 	{
 		struct store_cred_new n = {
 			r->credential_id, it->org_id, it->badge_id, it->email,

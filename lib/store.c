@@ -167,6 +167,40 @@ static const char *const migrations[] = {
 	"ALTER TABLE api_key ADD COLUMN tokens_at INTEGER;"
 	"CREATE INDEX job_item_open ON job_item(email)"
 	"  WHERE due IS NOT NULL;",
+
+	/* 3 -> 4: accountability and leases that hold.  An item records
+	 * whether its credential may have left the machine (an attempt
+	 * reached the end of DATA, or was under way when its worker died), so
+	 * that only a credential that certainly never left is ever withdrawn.
+	 * The quota is held per item (quota_hold) instead of per recipient, so
+	 * that one item's failure cannot uncount a recipient another item
+	 * delivered to; the holds are made from the old counts.  Withdrawing
+	 * a credential checks the items that name it: index those columns. */
+	"ALTER TABLE job_item ADD COLUMN may_have_left INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE job_item ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE job_item SET may_have_left = 1 WHERE state = 'sent'"
+	"  OR state = 'claimed' OR attempts > 0;"
+	"CREATE INDEX job_item_prior ON job_item(prior)"
+	"  WHERE prior IS NOT NULL;"
+	"CREATE INDEX job_item_credential ON job_item(credential_id)"
+	"  WHERE credential_id IS NOT NULL;"
+	"CREATE TABLE quota_hold ("
+	"  job_item_id INTEGER PRIMARY KEY REFERENCES job_item(id),"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  month TEXT NOT NULL,"
+	"  email TEXT NOT NULL"
+	");"
+	"CREATE INDEX quota_hold_recipient ON quota_hold(org_id, month, email);"
+	"INSERT OR IGNORE INTO quota_hold SELECT job_item_id, org_id, month,"
+	"  email FROM quota_use WHERE job_item_id IS NOT NULL;"
+	"INSERT OR IGNORE INTO quota_hold SELECT i.id, q.org_id, q.month,"
+	"  q.email FROM quota_use q JOIN job j ON j.org_id = q.org_id"
+	"  JOIN job_item i ON i.job_id = j.id AND i.email = q.email"
+	"  WHERE strftime('%Y-%m', j.created, 'unixepoch') = q.month"
+	"  AND (i.state = 'pending' OR i.state = 'claimed'"
+	"  OR i.state = 'deferred' OR i.state = 'sent');"
+	"DROP TABLE quota_use;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

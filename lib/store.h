@@ -277,13 +277,17 @@ long long store_job_open_for(struct store *s, long long org_id,
 
 /*
  * Quota: the unique recipients counted for an organization in a month
- * ("2026-11", UTC).  A recipient is counted once a job reserves them;
- * store_quota_reserve does nothing for one counted already.
+ * ("2026-11", UTC).  Each issuable item of a job holds its recipient's
+ * place in the month it was submitted; a recipient is counted while any
+ * item holds them, whatever its badge or job.  An item that ends without
+ * a delivery (failed, skipped, cancelled) lets its hold go; one sent keeps
+ * it.  So a failure never uncounts a recipient another item delivered to.
  */
 long long store_quota_used(struct store *s, long long org_id,
     const char *month);
 int store_quota_counted(struct store *s, long long org_id, const char *month,
     const char *email);
+/* Item item_id holds email's place in month. */
 void store_quota_reserve(struct store *s, long long org_id,
     const char *month, const char *email, long long item_id);
 
@@ -308,9 +312,25 @@ long long store_job_add_item(struct store *s, long long job_id,
  * The work queue of job-worker.  An item is claimable once its due time
  * has come: a pending item at once, a deferred one when its retry is due,
  * a claimed one when its lease runs out (its worker died).  Claiming sets
- * a lease: the claimer's name and a new due time.  The other item calls
- * act only while the caller still holds the lease, and return
- * STORE_NOTFOUND when it does not (another worker took the item over).
+ * a lease: the claimer's name, and in due the time the lease runs out.
+ * Only items whose organization may issue now are claimed (approved, on
+ * the Professional or Enterprise plan, with an active signing key: the
+ * gates of auth_may_issue, which check_jobs holds the claim to) and whose
+ * badge exists; the others wait in the queue, untouched.
+ *
+ * The item calls below act only while the caller still holds the lease,
+ * and return STORE_NOTFOUND, changing nothing, when it does not (another
+ * worker took the item over): results are recorded only by the holder.
+ *
+ * Accountability.  An item records whether its credential may have left
+ * the machine: some attempt reached the end of DATA, or an attempt was
+ * under way when its worker died (its outcome is unknown).  When an item
+ * ends without a delivery (failed, or cancelled), a credential that may
+ * have left is revoked, "not delivered: REASON", so that it fails
+ * verification and its recipient classifies as revoked; only one that
+ * certainly never left is withdrawn (deleted).  The credential a renewal
+ * supersedes is revoked ("superseded") when the renewal is delivered, not
+ * when it is signed.
  */
 struct store_item {
 	long long id;
@@ -334,32 +354,58 @@ size_t store_items_claim(struct store *s, long long job_id,
     const char *lease, long long now, long long until,
     struct store_item *items, size_t n);
 
-/* How many items are due by now, of job_id (any job when 0). */
+/* How many items are due by now, of job_id (any job when 0), and may be
+ * claimed. */
 long long store_items_due(struct store *s, long long job_id, long long now);
+
+/* What store_item_hold found. */
+enum store_hold {
+	STORE_HELD,		/* the caller holds it, renewed until `until` */
+	STORE_LOST,		/* another worker took it, or it ended */
+	STORE_BLOCKED,		/* held, but its organization may not issue
+				 * now (or its badge is gone) */
+	STORE_CANCELLED		/* held, but its job was cancelled */
+};
+
+/* Renew the lease of an item until `until`, and say whether the work may
+ * go on. */
+enum store_hold store_item_hold(struct store *s, long long item_id,
+    const char *lease, long long until);
 
 /* Record the credential issued for an item. */
 int store_item_issued(struct store *s, long long item_id, const char *lease,
     const char *credential_id);
+/* An attempt to deliver the item is about to start: until its outcome is
+ * recorded, the credential counts as one that may have left. */
+int store_item_sending(struct store *s, long long item_id,
+    const char *lease);
 /* The item is done: delivered.  A note (NULL for none) replaces its
- * reason. */
+ * reason.  The credential its credential supersedes is revoked
+ * ("superseded") unless it has expired or is revoked already. */
 int store_item_sent(struct store *s, long long item_id, const char *lease,
-    const char *note);
+    const char *note, long long now);
 /* Try again at `due`, with the reply kept; counted is 1 when this was a
- * delivery attempt (not when the transport was down before trying). */
+ * delivery attempt (not when the transport was down before trying);
+ * data_sent is 1 when the attempt may have reached the end of DATA. */
 int store_item_defer(struct store *s, long long item_id, const char *lease,
-    long long due, const char *reply, int counted);
-/* The item is done without a delivery: failed or skipped, with why; its
- * quota reservation is released.  counted is 1 when the failure was a
- * delivery attempt (a 5xx reply).  A failed item's credential, whose mail
- * never arrived, is withdrawn (deleted), and the credential it superseded
- * is reinstated. */
+    long long due, const char *reply, int counted, int data_sent);
+/* The item is done without a delivery, with why; its quota hold goes.
+ * counted and data_sent as for store_item_defer.  Its credential is
+ * revoked or withdrawn (see above). */
 int store_item_fail(struct store *s, long long item_id, const char *lease,
-    const char *reason, int counted);
+    const char *reason, int counted, int data_sent, long long now);
+/* The item is done without a credential: skipped, with why; its quota
+ * hold goes. */
 int store_item_skip(struct store *s, long long item_id, const char *lease,
     const char *reason);
-/* Give a claimed item back untried (the worker stops early). */
+/* The item's job was cancelled: it ends cancelled, as store_item_fail
+ * would end it. */
+int store_item_cancel(struct store *s, long long item_id, const char *lease,
+    long long now);
+/* Give a claimed item back untried, due at `due` (the worker stops early,
+ * or its organization may not issue now); it keeps its credential. */
 int store_item_release(struct store *s, long long item_id,
-    const char *lease, long long now);
+    const char *lease, long long due);
 
 /* Mark jobs whose items are all done "completed". */
 void store_jobs_finish(struct store *s, long long now);
@@ -379,14 +425,19 @@ struct store_cred_new {
 };
 
 void store_cred_insert(struct store *s, const struct store_cred_new *c);
-/* Revoke a credential as superseded by another. */
-void store_cred_supersede(struct store *s, const char *old_id);
+
+/* The most recent credential of a badge that a recipient holds at time
+ * now (neither revoked nor expired): 0 with its id in id, or
+ * STORE_NOTFOUND. */
+int store_cred_held(struct store *s, long long org_id, long long badge_id,
+    const char *email, long long now, char id[64]);
 
 /* Jobs as job-status shows them.  "pending" counts the items not done
  * yet: pending, claimed and deferred. */
 struct store_job {
 	long long id;
 	long long org_id;
+	char org[72];		/* the organization's slug */
 	char badge[72];		/* the badge's slug */
 	char status[16];	/* pending, processing, completed, cancelled */
 	long long created;
@@ -400,12 +451,13 @@ struct store_job {
 	long long pending;
 };
 
-/* The jobs of an organization, newest first. */
+/* The jobs of an organization (of every organization when org_id is 0,
+ * for the operator), newest first. */
 typedef void store_job_fn(const struct store_job *j, void *arg);
 void store_job_list(struct store *s, long long org_id, store_job_fn *fn,
     void *arg);
-/* One job of an organization: 0, or STORE_NOTFOUND (also for another
- * organization's job). */
+/* One job of an organization (of any when org_id is 0): 0, or
+ * STORE_NOTFOUND (also for another organization's job). */
 int store_job_get(struct store *s, long long org_id, long long job_id,
     struct store_job *j);
 
@@ -430,8 +482,12 @@ void store_job_items(struct store *s, long long job_id, int failed_only,
     store_item_fn *fn, void *arg);
 
 /*
- * Cancel a pending or processing job: its items not claimed are cancelled
- * and their quota released; claimed ones finish.  Return 0,
+ * Cancel a pending or processing job of an organization (of any when
+ * org_id is 0) at time now.  Its items that no worker holds (pending,
+ * deferred, or claimed under a lease that ran out) end cancelled, as
+ * store_item_cancel ends them: quota hold released, credential revoked
+ * or withdrawn.  Items a worker holds end when it looks at them again:
+ * those on the wire are delivered, the others cancelled.  Return 0,
  * STORE_NOTFOUND, or STORE_EXISTS when the job has ended already.
  */
 int store_job_cancel(struct store *s, long long org_id, long long job_id,

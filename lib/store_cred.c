@@ -189,14 +189,23 @@ store_cred_insert(struct store *s, const struct store_cred_new *c)
 	store_exec(s, st);
 }
 
-void
-store_cred_supersede(struct store *s, const char *old_id)
+int
+store_cred_held(struct store *s, long long org_id, long long badge_id,
+    const char *email, long long now, char id[64])
 {
-	static const char sql[] = "UPDATE credential SET revoked = ?, "
-	    "revoke_reason = 'superseded' WHERE id = ? AND revoked IS NULL";
+	static const char sql[] = "SELECT id FROM credential "
+	    "INDEXED BY credential_latest WHERE org_id = ? AND badge_id = ? "
+	    "AND email = ? AND revoked IS NULL AND (expires IS NULL OR "
+	    "expires > ?) ORDER BY issued DESC, expires DESC, id DESC LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, store_now());
-	store_bind_text(st, 2, old_id);
-	store_exec(s, st);
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, badge_id);
+	sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	snprintf(id, 64, "%s", store_col_text(st, 0));
+	sqlite3_reset(st);
+	return 0;
 }

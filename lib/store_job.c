@@ -5,9 +5,11 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_impl.h"
+#include "util.h"
 
 long long
 store_job_open_for(struct store *s, long long org_id, long long badge_id,
@@ -32,8 +34,8 @@ store_job_open_for(struct store *s, long long org_id, long long badge_id,
 long long
 store_quota_used(struct store *s, long long org_id, const char *month)
 {
-	static const char sql[] = "SELECT count(*) FROM quota_use "
-	    "WHERE org_id = ? AND month = ?";
+	static const char sql[] = "SELECT count(DISTINCT email) "
+	    "FROM quota_hold WHERE org_id = ? AND month = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	long long n;
 
@@ -49,8 +51,8 @@ int
 store_quota_counted(struct store *s, long long org_id, const char *month,
     const char *email)
 {
-	static const char sql[] = "SELECT 1 FROM quota_use "
-	    "WHERE org_id = ? AND month = ? AND email = ?";
+	static const char sql[] = "SELECT 1 FROM quota_hold "
+	    "WHERE org_id = ? AND month = ? AND email = ? LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	int found;
 
@@ -66,14 +68,14 @@ void
 store_quota_reserve(struct store *s, long long org_id, const char *month,
     const char *email, long long item_id)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO quota_use "
-	    "(org_id, month, email, job_item_id) VALUES (?, ?, ?, ?)";
+	static const char sql[] = "INSERT INTO quota_hold "
+	    "(job_item_id, org_id, month, email) VALUES (?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
-	store_bind_text(st, 2, month);
-	store_bind_text(st, 3, email);
-	sqlite3_bind_int64(st, 4, item_id);
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_text(st, 3, month);
+	store_bind_text(st, 4, email);
 	store_exec(s, st);
 }
 
@@ -155,12 +157,30 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
 	return sqlite3_last_insert_rowid(s->db);
 }
 
-/* The inner SELECT walks job_item_due from the oldest due time; UPDATE ...
- * RETURNING hands the claimed rows back in one step. */
+/*
+ * An organization o that may issue now, for an item of job j: the gates
+ * of auth_may_issue (lib/auth.c) in SQL, and the job's badge present.
+ * check_jobs holds the two to agreeing.
+ */
+#define MAY_ISSUE "(o.approved AND (o.plan = 'professional' " \
+	"OR o.plan = 'enterprise') AND EXISTS (SELECT 1 FROM signing_key k " \
+	"WHERE k.org_id = o.id AND k.active) AND EXISTS (SELECT 1 FROM " \
+	"badge b WHERE b.id = j.badge_id))"
+
+/* The items due by ?3 of job ?4 (any when 0) that may be claimed, from
+ * the oldest due time; CROSS JOIN keeps the walk on job_item_due. */
+#define DUE_ITEMS "FROM job_item i CROSS JOIN job j CROSS JOIN org o " \
+	"WHERE i.due IS NOT NULL AND i.due <= ?3 AND (?4 = 0 OR " \
+	"i.job_id = ?4) AND j.id = i.job_id AND o.id = j.org_id AND " \
+	MAY_ISSUE " "
+
+/* UPDATE ... RETURNING hands the claimed rows back in one step.  An
+ * attempt left under way by a dead worker may have reached the relay:
+ * its credential may have left. */
 const char store_claim_sql[] =
-    "UPDATE job_item SET state = 'claimed', lease = ?1, due = ?2 "
-    "WHERE id IN (SELECT id FROM job_item WHERE due IS NOT NULL "
-    "AND due <= ?3 AND (?4 = 0 OR job_id = ?4) ORDER BY due LIMIT ?5) "
+    "UPDATE job_item SET state = 'claimed', lease = ?1, due = ?2, "
+    "may_have_left = may_have_left OR sending, sending = 0 "
+    "WHERE id IN (SELECT i.id " DUE_ITEMS "ORDER BY i.due LIMIT ?5) "
     "RETURNING id, job_id, row, attempts, email, name, class, "
     "coalesce(prior, ''), coalesce(credential_id, '')";
 
@@ -222,23 +242,53 @@ store_items_claim(struct store *s, long long job_id, const char *lease,
 long long
 store_items_due(struct store *s, long long job_id, long long now)
 {
-	static const char sql[] = "SELECT count(*) FROM job_item "
-	    "WHERE due IS NOT NULL AND due <= ?1 AND (?2 = 0 OR job_id = ?2)";
+	static const char sql[] = "SELECT count(*) " DUE_ITEMS;
 	sqlite3_stmt *st = store_stmt(s, sql);
 	long long n;
 
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, job_id);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, job_id);
 	store_row(s, st);
 	n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return n;
 }
 
-/* Run an item update that names (item, lease) as ?1, ?2. */
+enum store_hold
+store_item_hold(struct store *s, long long item_id, const char *lease,
+    long long until)
+{
+	static const char sql[] = "UPDATE job_item SET due = ?3 "
+	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed' RETURNING "
+	    "(SELECT j.status = 'cancelled' FROM job j "
+	    "WHERE j.id = job_item.job_id), "
+	    "(SELECT " MAY_ISSUE " FROM job j JOIN org o ON o.id = j.org_id "
+	    "WHERE j.id = job_item.job_id)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	enum store_hold h = STORE_LOST;
+
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, until);
+	if (store_row(s, st)) {
+		if (sqlite3_column_int(st, 0))
+			h = STORE_CANCELLED;
+		else if (!sqlite3_column_int(st, 1))
+			h = STORE_BLOCKED;
+		else
+			h = STORE_HELD;
+		store_row(s, st);
+	}
+	return h;
+}
+
+/* Run an update of a held item: ?1 the item, ?2 the lease, ?3 a text
+ * (NULL: none), ?4 .. ?6 numbers.  Return 0, or STORE_NOTFOUND when the
+ * lease is not held. */
 static int
-item_update(struct store *s, const char *sql, long long item_id,
-    const char *lease, const char *text, long long t)
+held_update(struct store *s, const char *sql, long long item_id,
+    const char *lease, const char *text, long long a, long long b,
+    long long c)
 {
 	sqlite3_stmt *st = store_stmt(s, sql);
 
@@ -246,8 +296,63 @@ item_update(struct store *s, const char *sql, long long item_id,
 	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
 	if (text)
 		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, t);
+	sqlite3_bind_int64(st, 4, a);
+	sqlite3_bind_int64(st, 5, b);
+	sqlite3_bind_int64(st, 6, c);
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
+}
+
+/*
+ * An item has ended without a delivery (its row says so already): let
+ * its quota hold go, and revoke its credential if it may have left, or
+ * withdraw it if it certainly did not.  why completes the revocation's
+ * reason, "not delivered: WHY".
+ */
+static void
+settle(struct store *s, long long item_id, const char *why, long long now)
+{
+	static const char find[] = "SELECT credential_id, may_have_left "
+	    "FROM job_item WHERE id = ? AND credential_id IS NOT NULL";
+	static const char revoke[] = "UPDATE credential SET revoked = ?2, "
+	    "revoke_reason = 'not delivered: ' || ?3 "
+	    "WHERE id = ?1 AND revoked IS NULL";
+	static const char detach[] = "UPDATE job_item SET credential_id = NULL "
+	    "WHERE id = ?";
+	static const char unlink[] = "UPDATE credential SET supersedes = NULL "
+	    "WHERE supersedes = ?";
+	static const char withdraw[] = "DELETE FROM credential WHERE id = ?";
+	static const char release[] = "DELETE FROM quota_hold "
+	    "WHERE job_item_id = ?";
+	sqlite3_stmt *st = store_stmt(s, find);
+	char cred[64] = "";
+	int left = 0;
+
+	sqlite3_bind_int64(st, 1, item_id);
+	if (store_row(s, st)) {
+		snprintf(cred, sizeof cred, "%s", store_col_text(st, 0));
+		left = sqlite3_column_int(st, 1);
+		sqlite3_reset(st);
+	}
+	if (cred[0] && left) {
+		st = store_stmt(s, revoke);
+		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
+		store_exec(s, st);
+	} else if (cred[0]) {
+		st = store_stmt(s, detach);
+		sqlite3_bind_int64(st, 1, item_id);
+		store_exec(s, st);
+		st = store_stmt(s, unlink);
+		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
+		store_exec(s, st);
+		st = store_stmt(s, withdraw);
+		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
+		store_exec(s, st);
+	}
+	st = store_stmt(s, release);
+	sqlite3_bind_int64(st, 1, item_id);
+	store_exec(s, st);
 }
 
 int
@@ -257,93 +362,68 @@ store_item_issued(struct store *s, long long item_id, const char *lease,
 	static const char sql[] = "UPDATE job_item SET credential_id = ?3 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
 
-	return item_update(s, sql, item_id, lease, credential_id, 0);
+	return held_update(s, sql, item_id, lease, credential_id, 0, 0, 0);
+}
+
+int
+store_item_sending(struct store *s, long long item_id, const char *lease)
+{
+	static const char sql[] = "UPDATE job_item SET sending = 1 "
+	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
+
+	return held_update(s, sql, item_id, lease, NULL, 0, 0, 0);
 }
 
 int
 store_item_sent(struct store *s, long long item_id, const char *lease,
-    const char *reply)
+    const char *note, long long now)
 {
 	static const char sql[] = "UPDATE job_item SET state = 'sent', "
-	    "due = NULL, lease = NULL, reason = ?3, attempts = attempts + 1 "
+	    "due = NULL, lease = NULL, reason = ?3, attempts = attempts + 1, "
+	    "may_have_left = 1, sending = 0 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
-
-	return item_update(s, sql, item_id, lease, reply, 0);
-}
-
-int
-store_item_defer(struct store *s, long long item_id, const char *lease,
-    long long due, const char *reply, int counted)
-{
-	static const char sql[] = "UPDATE job_item SET state = 'deferred', "
-	    "due = ?4, lease = NULL, reason = ?3, attempts = attempts + ?5 "
-	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
-	sqlite3_stmt *st = store_stmt(s, sql);
-
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, reply, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, due);
-	sqlite3_bind_int(st, 5, counted != 0);
-	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
-}
-
-/* Finish an item without a delivery, releasing its quota. */
-static int
-item_end(struct store *s, const char *sql, long long item_id,
-    const char *lease, const char *reason, long long t)
-{
-	static const char release[] = "DELETE FROM quota_use "
-	    "WHERE job_item_id = ?";
+	static const char supersede[] = "UPDATE credential SET revoked = ?2, "
+	    "revoke_reason = 'superseded' WHERE revoked IS NULL AND "
+	    "(expires IS NULL OR expires > ?2) AND id = (SELECT c.supersedes "
+	    "FROM job_item i JOIN credential c ON c.id = i.credential_id "
+	    "WHERE i.id = ?1)";
 	sqlite3_stmt *st;
 
-	if (item_update(s, sql, item_id, lease, reason, t) != 0)
+	if (held_update(s, sql, item_id, lease, note, 0, 0, 0) != 0)
 		return STORE_NOTFOUND;
-	st = store_stmt(s, release);
+	st = store_stmt(s, supersede);
 	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_int64(st, 2, now);
 	store_exec(s, st);
 	return 0;
 }
 
 int
-store_item_fail(struct store *s, long long item_id, const char *lease,
-    const char *reason, int counted)
+store_item_defer(struct store *s, long long item_id, const char *lease,
+    long long due, const char *reply, int counted, int data_sent)
 {
-	/* A credential whose mail never arrived is withdrawn, as if it had
-	 * not been issued, and the one it superseded is reinstated: a
-	 * later submission then classifies the recipient as before. */
-	static const char find[] = "SELECT credential_id FROM job_item "
-	    "WHERE id = ?1 AND lease = ?2 AND credential_id IS NOT NULL";
-	static const char reinstate[] = "UPDATE credential SET revoked = NULL, "
-	    "revoke_reason = NULL WHERE revoke_reason = 'superseded' AND id = "
-	    "(SELECT supersedes FROM credential WHERE id = ?1)";
-	static const char unlink[] = "UPDATE credential SET supersedes = NULL "
-	    "WHERE supersedes = ?1";
-	static const char withdraw[] = "DELETE FROM credential WHERE id = ?1";
-	static const char sql[] = "UPDATE job_item SET state = 'failed', "
-	    "due = NULL, lease = NULL, reason = ?3, credential_id = NULL, "
-	    "attempts = attempts + ?4 "
+	static const char sql[] = "UPDATE job_item SET state = 'deferred', "
+	    "due = ?4, lease = NULL, reason = ?3, attempts = attempts + ?5, "
+	    "may_have_left = may_have_left OR ?6, sending = 0 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
-	static const char *const steps[] = { reinstate, unlink, withdraw };
-	sqlite3_stmt *st = store_stmt(s, find);
-	char cred[64] = "";
-	size_t i;
-	int rc;
 
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
-	if (store_row(s, st)) {
-		snprintf(cred, sizeof cred, "%s", store_col_text(st, 0));
-		sqlite3_reset(st);
-	}
-	if ((rc = item_end(s, sql, item_id, lease, reason, counted != 0)) != 0 ||
-	    !cred[0])
-		return rc;
-	for (i = 0; i < 3; i++) {
-		st = store_stmt(s, steps[i]);
-		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
-		store_exec(s, st);
-	}
+	return held_update(s, sql, item_id, lease, reply, due, counted != 0,
+	    data_sent != 0);
+}
+
+int
+store_item_fail(struct store *s, long long item_id, const char *lease,
+    const char *reason, int counted, int data_sent, long long now)
+{
+	static const char sql[] = "UPDATE job_item SET state = 'failed', "
+	    "due = NULL, lease = NULL, reason = ?3, attempts = attempts + ?4, "
+	    "may_have_left = may_have_left OR ?5, sending = 0 "
+	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
+
+	if (held_update(s, sql, item_id, lease, reason, counted != 0,
+	    data_sent != 0, 0) != 0)
+		return STORE_NOTFOUND;
+	settle(s, item_id, reason, now);
 	return 0;
 }
 
@@ -352,22 +432,43 @@ store_item_skip(struct store *s, long long item_id, const char *lease,
     const char *reason)
 {
 	static const char sql[] = "UPDATE job_item SET state = 'skipped', "
-	    "due = NULL, lease = NULL, reason = ?3 "
+	    "due = NULL, lease = NULL, reason = ?3, sending = 0 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
 
-	return item_end(s, sql, item_id, lease, reason, 0);
+	if (held_update(s, sql, item_id, lease, reason, 0, 0, 0) != 0)
+		return STORE_NOTFOUND;
+	settle(s, item_id, reason, 0);
+	return 0;
+}
+
+/* What ends an item of a cancelled job, then settle.  Its holder knows
+ * it sent nothing; an attempt a dead worker left under way may have. */
+#define CANCEL_SET "state = 'cancelled', due = NULL, lease = NULL, " \
+	"reason = 'cancelled', "
+
+int
+store_item_cancel(struct store *s, long long item_id, const char *lease,
+    long long now)
+{
+	static const char sql[] = "UPDATE job_item SET " CANCEL_SET
+	    "sending = 0 WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
+
+	if (held_update(s, sql, item_id, lease, NULL, 0, 0, 0) != 0)
+		return STORE_NOTFOUND;
+	settle(s, item_id, "job cancelled", now);
+	return 0;
 }
 
 int
 store_item_release(struct store *s, long long item_id, const char *lease,
-    long long now)
+    long long due)
 {
 	static const char sql[] = "UPDATE job_item SET state = CASE "
 	    "WHEN attempts > 0 THEN 'deferred' ELSE 'pending' END, "
-	    "due = ?4, lease = NULL WHERE id = ?1 AND lease = ?2 "
+	    "due = ?4, lease = NULL, sending = 0 WHERE id = ?1 AND lease = ?2 "
 	    "AND state = 'claimed'";
 
-	return item_update(s, sql, item_id, lease, NULL, now);
+	return held_update(s, sql, item_id, lease, NULL, due, 0, 0);
 }
 
 void
@@ -383,7 +484,7 @@ store_jobs_finish(struct store *s, long long now)
 	store_exec(s, st);
 }
 
-#define JOB_COLS "j.id, j.org_id, b.slug, j.status, j.created, " \
+#define JOB_COLS "j.id, j.org_id, o.slug, b.slug, j.status, j.created, " \
 	"j.started, j.finished, " \
 	"(SELECT count(*) FROM job_item i WHERE i.job_id = j.id), " \
 	"(SELECT count(*) FROM job_item i WHERE i.job_id = j.id " \
@@ -400,27 +501,30 @@ job_row(sqlite3_stmt *st, struct store_job *j)
 {
 	j->id = sqlite3_column_int64(st, 0);
 	j->org_id = sqlite3_column_int64(st, 1);
-	snprintf(j->badge, sizeof j->badge, "%s", store_col_text(st, 2));
-	snprintf(j->status, sizeof j->status, "%s", store_col_text(st, 3));
-	j->created = sqlite3_column_int64(st, 4);
-	j->started = store_col_int(st, 5, 0);
-	j->finished = store_col_int(st, 6, 0);
-	j->total = sqlite3_column_int64(st, 7);
-	j->sent = sqlite3_column_int64(st, 8);
-	j->failed = sqlite3_column_int64(st, 9);
-	j->skipped = sqlite3_column_int64(st, 10);
-	j->cancelled = sqlite3_column_int64(st, 11);
+	snprintf(j->org, sizeof j->org, "%s", store_col_text(st, 2));
+	snprintf(j->badge, sizeof j->badge, "%s", store_col_text(st, 3));
+	snprintf(j->status, sizeof j->status, "%s", store_col_text(st, 4));
+	j->created = sqlite3_column_int64(st, 5);
+	j->started = store_col_int(st, 6, 0);
+	j->finished = store_col_int(st, 7, 0);
+	j->total = sqlite3_column_int64(st, 8);
+	j->sent = sqlite3_column_int64(st, 9);
+	j->failed = sqlite3_column_int64(st, 10);
+	j->skipped = sqlite3_column_int64(st, 11);
+	j->cancelled = sqlite3_column_int64(st, 12);
 	j->pending = j->total - j->sent - j->failed - j->skipped -
 	    j->cancelled;
 }
+
+#define JOB_FROM "FROM job j JOIN org o ON o.id = j.org_id " \
+	"JOIN badge b ON b.id = j.badge_id "
 
 void
 store_job_list(struct store *s, long long org_id, store_job_fn *fn,
     void *arg)
 {
-	static const char sql[] = "SELECT " JOB_COLS "FROM job j "
-	    "JOIN badge b ON b.id = j.badge_id WHERE j.org_id = ? "
-	    "ORDER BY j.id DESC";
+	static const char sql[] = "SELECT " JOB_COLS JOB_FROM
+	    "WHERE ?1 = 0 OR j.org_id = ?1 ORDER BY j.id DESC";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	struct store_job j;
 
@@ -435,9 +539,8 @@ int
 store_job_get(struct store *s, long long org_id, long long job_id,
     struct store_job *j)
 {
-	static const char sql[] = "SELECT " JOB_COLS "FROM job j "
-	    "JOIN badge b ON b.id = j.badge_id WHERE j.org_id = ? "
-	    "AND j.id = ?";
+	static const char sql[] = "SELECT " JOB_COLS JOB_FROM
+	    "WHERE (?1 = 0 OR j.org_id = ?1) AND j.id = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	sqlite3_bind_int64(st, 1, org_id);
@@ -492,16 +595,18 @@ store_job_cancel(struct store *s, long long org_id, long long job_id,
     long long now)
 {
 	static const char job[] = "UPDATE job SET status = 'cancelled', "
-	    "finished = ?3 WHERE id = ?1 AND org_id = ?2 "
+	    "finished = ?3 WHERE id = ?1 AND (?2 = 0 OR org_id = ?2) "
 	    "AND (status = 'pending' OR status = 'processing')";
-	static const char release[] = "DELETE FROM quota_use WHERE "
-	    "job_item_id IN (SELECT id FROM job_item WHERE job_id = ? "
-	    "AND (state = 'pending' OR state = 'deferred'))";
-	static const char items[] = "UPDATE job_item SET state = 'cancelled', "
-	    "due = NULL, reason = 'cancelled' WHERE job_id = ? "
-	    "AND (state = 'pending' OR state = 'deferred')";
+	static const char unheld[] = "SELECT id FROM job_item "
+	    "WHERE job_id = ?1 AND due IS NOT NULL AND (state <> 'claimed' "
+	    "OR due <= ?2)";
+	static const char item[] = "UPDATE job_item SET " CANCEL_SET
+	    "may_have_left = may_have_left OR sending, sending = 0 "
+	    "WHERE id = ?";
 	struct store_job j;
 	sqlite3_stmt *st;
+	long long *ids = NULL;
+	size_t n = 0, cap = 0, i;
 
 	if (store_job_get(s, org_id, job_id, &j) != 0)
 		return STORE_NOTFOUND;
@@ -511,11 +616,22 @@ store_job_cancel(struct store *s, long long org_id, long long job_id,
 	sqlite3_bind_int64(st, 3, now);
 	if (store_exec(s, st) == 0)
 		return STORE_EXISTS;
-	st = store_stmt(s, release);
+	st = store_stmt(s, unheld);
 	sqlite3_bind_int64(st, 1, job_id);
-	store_exec(s, st);
-	st = store_stmt(s, items);
-	sqlite3_bind_int64(st, 1, job_id);
-	store_exec(s, st);
+	sqlite3_bind_int64(st, 2, now);
+	while (store_row(s, st)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	for (i = 0; i < n; i++) {
+		st = store_stmt(s, item);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		store_exec(s, st);
+		settle(s, ids[i], "job cancelled", now);
+	}
+	free(ids);
 	return 0;
 }

@@ -45,6 +45,8 @@
 #define TIMEOUT_MS 60000L	/* the default of timeout_ms */
 #define QUIT_SECONDS 2L		/* the wait for the reply to QUIT */
 #define TEXT_MAX 512		/* the longest reply text kept */
+#define REPLY_LINE_MAX 1024		/* the longest reply line read (RFC 5321
+				 * allows 512 bytes) */
 
 struct msg {
 	struct msg *next;
@@ -54,12 +56,20 @@ struct msg {
 	enum transport_status status;	/* the result, once completed */
 	int code;			/* its reply code, or 0 */
 	struct buf text;		/* its text */
+	int data_sent;			/* the end of DATA may have gone out */
 };
 
 /* A first-in first-out list of messages. */
 struct queue {
 	struct msg *head;
 	struct msg **tail;		/* &head when empty */
+};
+
+/* How far a transfer got: the last command sent. */
+enum phase { PHASE_CONNECT, PHASE_MAIL, PHASE_RCPT, PHASE_DATA, PHASE_END };
+
+static const char *const phase_names[] = {
+	"the greeting", "MAIL FROM", "RCPT TO", "DATA", "the end of DATA"
 };
 
 /* One SMTP connection: its thread, its easy handle, its transfer. */
@@ -70,7 +80,7 @@ struct conn {
 	CURL *easy;
 	struct msg *msg;		/* on the wire, or NULL */
 	size_t off;			/* bytes of it handed to libcurl */
-	int sent_mail;			/* MAIL FROM has gone out */
+	enum phase phase;		/* the last command sent */
 	int code;			/* the first reply >= 400, or 0 */
 	struct buf text;		/* that reply */
 	struct buf line;		/* a reply line being read */
@@ -142,6 +152,8 @@ complete(struct transport *t, struct msg *m, enum transport_status st,
 {
 	m->status = st;
 	m->code = code;
+	if (st == TRANSPORT_SENT)
+		m->data_sent = 1;
 	buf_reset(&m->text);
 	buf_adds(&m->text, text);
 	buf_release(&m->bytes);
@@ -248,14 +260,20 @@ on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *arg)
 	size_t i;
 
 	(void)easy;
-	if (type == CURLINFO_HEADER_OUT && n >= 10 &&
-	    strncasecmp(p, "MAIL FROM:", 10) == 0)
-		c->sent_mail = 1;
+	if (type == CURLINFO_HEADER_OUT && c->phase < PHASE_END) {
+		if (n >= 10 && strncasecmp(p, "MAIL FROM:", 10) == 0)
+			c->phase = PHASE_MAIL;
+		else if (n >= 8 && strncasecmp(p, "RCPT TO:", 8) == 0)
+			c->phase = PHASE_RCPT;
+		else if (n >= 4 && strncasecmp(p, "DATA", 4) == 0)
+			c->phase = PHASE_DATA;
+	}
 	if (type != CURLINFO_HEADER_IN)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (p[i] != '\n') {
-			buf_addc(&c->line, p[i]);
+			if (c->line.len < REPLY_LINE_MAX)
+				buf_addc(&c->line, p[i]);
 			continue;
 		}
 		if (c->line.len && c->line.p[c->line.len - 1] == '\r')
@@ -277,6 +295,10 @@ on_read(char *p, size_t size, size_t nmemb, void *arg)
 	if (n)
 		memcpy(p, c->msg->bytes.p + c->off, n);
 	c->off += n;
+	/* All of it is libcurl's now: the end of DATA may follow at any
+	 * moment, and with it a delivery. */
+	if (c->off == c->msg->bytes.len)
+		c->phase = PHASE_END;
 	return n;
 }
 
@@ -295,15 +317,14 @@ on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 }
 
 /*
- * Replies that speak of the server or the session, not of one message:
- * 421 closing the channel, and AUTH's 454, 530, 534, 535 and 538
- * (RFC 4954), which a server may give to MAIL FROM.
+ * Replies that speak of the login, not of one message: AUTH's 454, 530,
+ * 534, 535 and 538 (RFC 4954), which a server may give to MAIL FROM.
  */
 static int
-is_session_reply(int code)
+is_login_reply(int code)
 {
-	return code == 421 || code == 454 || code == 530 || code == 534 ||
-	    code == 535 || code == 538;
+	return code == 454 || code == 530 || code == 534 || code == 535 ||
+	    code == 538;
 }
 
 static void conn_setup(struct conn *c);
@@ -322,10 +343,26 @@ conn_renew(struct conn *c)
 	conn_setup(c);
 }
 
-/* Send c->msg on c's connection; return its status, with the reply code
- * in c->code and the text in c->text. */
+/* Say what went wrong without a reply, from how far the transfer got:
+ * libcurl's own message may carry a stale errno. */
+static void
+lost_text(struct conn *c, CURLcode res)
+{
+	if (c->phase == PHASE_CONNECT)
+		buf_adds(&c->text, c->errbuf[0] ? c->errbuf :
+		    curl_easy_strerror(res));
+	else if (res == CURLE_OPERATION_TIMEDOUT)
+		buf_printf(&c->text, "no reply to %s within %ld s",
+		    phase_names[c->phase], (c->t->timeout_ms + 999) / 1000);
+	else
+		buf_printf(&c->text, "connection lost after %s: %s",
+		    phase_names[c->phase], curl_easy_strerror(res));
+}
+
+/* Send c->msg once on c's connection; return its status, with the reply
+ * code in c->code, the text in c->text and how far it got in c->phase. */
 static enum transport_status
-send_msg(struct conn *c)
+send_once(struct conn *c)
 {
 	enum transport_status st;
 	struct msg *m = c->msg;
@@ -334,7 +371,7 @@ send_msg(struct conn *c)
 	CURLcode res;
 
 	c->off = 0;
-	c->sent_mail = 0;
+	c->phase = PHASE_CONNECT;
 	c->code = 0;
 	c->errbuf[0] = '\0';
 	buf_reset(&c->text);
@@ -360,15 +397,39 @@ send_msg(struct conn *c)
 		return TRANSPORT_SENT;
 	}
 	if (!c->code)
-		buf_adds(&c->text, c->errbuf[0] ? c->errbuf :
-		    curl_easy_strerror(res));
-	if (!c->sent_mail || is_session_reply(c->code))
+		lost_text(c, res);
+	if (c->phase == PHASE_CONNECT || is_login_reply(c->code))
 		st = TRANSPORT_UNAVAILABLE;
 	else if (c->code >= 500)
 		st = TRANSPORT_PERMFAIL;
 	else
 		st = TRANSPORT_TEMPFAIL;
 	conn_renew(c);
+	return st;
+}
+
+/*
+ * Send c->msg, trying again on a new connection after a 421 (the server
+ * shedding load), a little later each time.  Record in the message
+ * whether any try may have delivered it.  The last try's status stands:
+ * a 421 once a transaction had begun is the message's to retry later,
+ * one to the greeting says the server cannot be used now.
+ */
+static enum transport_status
+send_msg(struct conn *c)
+{
+	enum transport_status st;
+	int try;
+
+	for (try = 0;; try++) {
+		st = send_once(c);
+		if (c->phase == PHASE_END)
+			c->msg->data_sent = 1;
+		if (c->code != 421 || try == RETRIES_421 ||
+		    atomic_load(&c->t->stop))
+			break;
+		usleep(100000 * (useconds_t)(try + 1));
+	}
 	return st;
 }
 
@@ -456,8 +517,11 @@ maildir_write(struct transport *t, const struct msg *m, struct buf *why)
 		goto done;
 	}
 	if (fsync(t->new_fd) != 0) {
+		/* Not durable: take it back, or it would be delivered and
+		 * then tried again. */
 		buf_printf(why, "%s/new: %s", t->dir, strerror(errno));
-		goto done;
+		if (unlink(dst.p) == 0)
+			goto done;
 	}
 	rc = 0;
 done:
@@ -521,7 +585,8 @@ transport_poll(struct transport *t, int wait_ms)
 
 	while ((m = pop(&done))) {
 		struct transport_result r = {
-			m->data, m->status, m->code, m->text.p ? m->text.p : ""
+			m->data, m->status, m->code, m->text.p ? m->text.p : "",
+			m->data_sent
 		};
 
 		t->pending--;

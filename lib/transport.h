@@ -17,21 +17,35 @@
  *				the message (see below)
  *
  * A failure carries the text to record: the server's reply ("550 5.1.1
- * no such user") or libcurl's account of what went wrong ("server
- * response timeout").  Text from the server is kept printable (a control
- * or non-ASCII byte becomes '?'), a multi-line reply on one line.
+ * no such user") or what went wrong on the connection ("connection lost
+ * after the end of DATA: Failure when receiving data from the peer",
+ * "no reply to RCPT TO within 60 s").  Text from the server is kept
+ * printable (a control or non-ASCII byte becomes '?'), a multi-line reply
+ * on one line, and at most 512 bytes of it.
+ *
+ * Whether it may have been delivered.  Each result says whether the end
+ * of the message's DATA may have reached the server (data_sent): then
+ * the message may have been delivered even though the transfer failed (a
+ * connection lost while waiting for the reply to the end of DATA).  A
+ * failure before that (connection refused, a 4xx or 5xx reply to MAIL
+ * FROM, RCPT TO or DATA) certainly delivered nothing.
+ *
+ * Load shedding.  A 421 reply (the server closing the connection: busy,
+ * greylisting, shutting down) ends that connection, not the transport:
+ * the message is tried again at once on a new connection, up to
+ * RETRIES_421 more times, and only then completes as a temporary failure
+ * (or, when no try got as far as MAIL FROM, as unavailable).
  *
  * Unavailable.  An SMTP message is unavailable when its transfer failed
  * before MAIL FROM went out (the server could not be resolved, reached or
- * connected to, did not greet, refused EHLO, TLS or AUTH), or on a reply
- * about the session rather than the message, whatever command it
- * answers: 421 (closing the connection) and the AUTH replies 454, 530,
- * 534, 535 and 538.  A maildir message is unavailable when writing it
- * failed.  From the first unavailable message on, the transport starts
- * nothing more: each message still queued, or submitted later, completes
- * as unavailable with the text "not tried: REASON" (those already on the
- * wire finish normally).  A worker puts them back as not tried, stops
- * claiming work and exits with EXIT_UNAVAILABLE.
+ * connected to, did not greet, refused EHLO, TLS or AUTH), or on an AUTH
+ * reply about the session rather than the message, whatever command it
+ * answers: 454, 530, 534, 535 and 538.  A maildir message is unavailable
+ * when writing it failed.  From the first unavailable message on, the
+ * transport starts nothing more: each message still queued, or submitted
+ * later, completes as unavailable with the text "not tried: REASON"
+ * (those already on the wire finish normally).  A worker puts them back
+ * as not tried, stops claiming work and exits with EXIT_UNAVAILABLE.
  *
  * SMTP.  Up to N connections at once, each kept open and reused for
  * message after message; libcurl speaks SMTP.  Credentials come from the
@@ -43,7 +57,10 @@
  *
  * Maildir.  Each message is written to DIR/tmp/NAME, synced, renamed to
  * DIR/new/NAME, and new/ is synced; NAME is SECONDS.MUSECPPIDQN.HOST as
- * maildir(5) suggests.  The file holds "Return-Path: <FROM>" and
+ * maildir(5) suggests.  When new/ cannot be synced, the message is taken
+ * back out of new/ and the delivery fails (unless it cannot be taken
+ * back: then it is delivered), so that a message is never both delivered
+ * and reported as failed.  The file holds "Return-Path: <FROM>" and
  * "Delivered-To: TO", as a local delivery agent writes them, then the
  * message bytes unchanged (CRLF line ends, as on the wire).
  *
@@ -59,6 +76,9 @@
 
 #include "buf.h"
 
+/* How many times a message answered 421 is tried again at once. */
+#define RETRIES_421 2
+
 enum transport_status {
 	TRANSPORT_SENT,
 	TRANSPORT_TEMPFAIL,
@@ -73,6 +93,8 @@ struct transport_result {
 					 * status, or 0 when there was none */
 	const char *text;		/* the reply or the error; "" when
 					 * sent; valid during the callback */
+	int data_sent;			/* the end of DATA may have reached
+					 * the server (1 when sent) */
 };
 
 /* Called once per message; it may call transport_submit, but not

@@ -1,4 +1,26 @@
-/* worker.c: the loop of job-worker; the contract is in worker.h. */
+/*
+ * worker.c: the loop of job-worker; the contract is in worker.h.
+ *
+ * A batch goes through three steps, each slot of it from one state to
+ * the next:
+ *
+ *	claim		one transaction: up to -b items under the run's lease
+ *	issue		one transaction: for each item, renew its lease and
+ *			look at it again (taken over, its organization
+ *			suspended, its job cancelled), then sign its
+ *			credential and mark an attempt under way
+ *	deliver		hand the mails to the transport, no more at once than
+ *			it has connections, and record each result as it
+ *			comes, in a transaction of its own
+ *
+ * Leases.  Every lease/3 seconds, on the monotonic clock, the run renews
+ * the lease of each item it still holds and looks at it again, as in the
+ * issue step; a mail is handed to the transport only under a lease
+ * renewed less than lease/3 ago, so it never goes out under a lease that
+ * ran out.  An item found taken over (the run stalled for longer than
+ * the lease) is dropped: nothing is recorded over its new owner, and it
+ * is not counted here.
+ */
 #include <err.h>
 #include <signal.h>
 #include <sodium.h>
@@ -18,16 +40,23 @@
 #include "util.h"
 #include "worker.h"
 
+enum slot_state {
+	SLOT_OVER,		/* nothing more to do with it here */
+	SLOT_READY,		/* its mail is built, not handed over */
+	SLOT_ON_WIRE,		/* the transport has its mail */
+	SLOT_DONE		/* the transport is done; record it */
+};
+
 /* One item of the batch in hand. */
 struct slot {
 	struct store_item item;
 	struct issue_result issued;
-	int submitted;			/* its message went to the transport */
-	int completed;			/* the transport is done with it */
-	int recorded;			/* and its result is in the database */
-	struct buf msg;			/* its mail, until submitted */
-	enum transport_status status;
+	enum slot_state state;
+	int lost;			/* another worker took it over */
+	struct buf msg;			/* its mail, until handed over */
+	enum transport_status status;	/* once done: the result */
 	int code;
+	int data_sent;
 	char reply[512];
 };
 
@@ -39,8 +68,14 @@ struct run {
 	char lease[96];
 	struct slot *slots;
 	struct store_item *claimed;
-	long long done, sent, deferred, failed, skipped;
+	size_t n;			/* slots in the batch */
+	long long renew_ms;		/* when the leases are next renewed */
+	long long done, sent, deferred, failed, skipped, cancelled, waiting;
+	long long lost;
 	long long due;			/* due when the run started */
+	long long *warned;		/* organizations warned of */
+	size_t nwarned;
+	time_t start;
 	int down;			/* the transport is unavailable */
 	int tty;
 };
@@ -66,6 +101,24 @@ worker_defaults(struct worker_options *o)
 	o->batch = 100;
 }
 
+/* Milliseconds on the monotonic clock. */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether the run should stop taking on work: a signal, or -T. */
+static int
+time_up(const struct run *r)
+{
+	return stopping || (r->o->max_seconds &&
+	    time(NULL) - r->start >= r->o->max_seconds);
+}
+
 static void
 delivered(const struct transport_result *res, void *arg)
 {
@@ -74,8 +127,9 @@ delivered(const struct transport_result *res, void *arg)
 	(void)arg;
 	sl->status = res->status;
 	sl->code = res->code;
+	sl->data_sent = res->data_sent;
 	snprintf(sl->reply, sizeof sl->reply, "%s", res->text);
-	sl->completed = 1;
+	sl->state = SLOT_DONE;
 }
 
 /* The mail of an issued item; 0, or -1 with why. */
@@ -142,7 +196,7 @@ backoff(const struct worker_options *o, int attempts)
 static void
 progress(struct run *r, int last)
 {
-	if (!r->o->verbose || (last && !r->tty))
+	if (!r->o->verbose)
 		return;
 	if (r->tty) {
 		progress_bar(stderr, r->done, r->due > r->done ? r->due :
@@ -152,55 +206,216 @@ progress(struct run *r, int last)
 		if (last)
 			fputc('\n', stderr);
 	} else {
-		fprintf(stderr, "job-worker: %lld items: %lld sent, %lld "
-		    "deferred, %lld failed, %lld skipped\n", r->done, r->sent,
-		    r->deferred, r->failed, r->skipped);
+		fprintf(stderr, "job-worker: %s%lld item%s: %lld sent, %lld "
+		    "deferred, %lld failed, %lld skipped, %lld cancelled\n",
+		    last ? "done: " : "", r->done, r->done == 1 ? "" : "s",
+		    r->sent, r->deferred, r->failed, r->skipped,
+		    r->cancelled);
 	}
 }
 
-/* Issue the batch's credentials in one transaction, then queue the
- * mails of those issued. */
+/* The lease of a slot was found taken over: drop what it would record. */
 static void
-issue_batch(struct run *r, size_t n)
+lose(struct run *r, struct slot *sl)
 {
-	char why[MIME_WHY_MAX];
-	long long now = store_now();
+	r->lost++;
+	if (r->o->verbose)
+		warnx("item %lld (job %lld, row %lu): another worker took it "
+		    "over; its result is left to that worker", sl->item.id,
+		    sl->item.job_id, sl->item.row);
+	if (sl->state == SLOT_ON_WIRE)
+		sl->lost = 1;
+	else
+		sl->state = SLOT_OVER;
+}
+
+/* Say once a run why an organization's items wait. */
+static void
+warn_waiting(struct run *r, long long org_id, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarned; i++)
+		if (r->warned[i] == org_id)
+			return;
+	r->warned = xrealloc(r->warned, (r->nwarned + 1) * sizeof *r->warned);
+	r->warned[r->nwarned++] = org_id;
+	warnx("%s; its items wait", why);
+}
+
+/*
+ * Renew the lease of a slot not yet over, in the caller's transaction,
+ * and act on what the item has become: taken over, its organization
+ * suspended or its job cancelled.  Only a slot whose mail is not on the
+ * wire is given back or cancelled; one on the wire finishes.  Return 1
+ * when the slot may go on.
+ */
+static int
+hold(struct run *r, struct slot *sl, long long now)
+{
+	enum store_hold h = store_item_hold(r->s, sl->item.id, r->lease,
+	    now + r->o->lease + 1);
+
+	if (h == STORE_LOST) {
+		lose(r, sl);
+		return 0;
+	}
+	if (h == STORE_HELD || sl->state == SLOT_ON_WIRE)
+		return 1;
+	if (h == STORE_BLOCKED) {
+		/* The claim passes it over until the organization may issue
+		 * again; job-status says why. */
+		store_item_release(r->s, sl->item.id, r->lease, now);
+		r->waiting++;
+	} else {
+		store_item_cancel(r->s, sl->item.id, r->lease, now);
+		r->cancelled++, r->done++;
+	}
+	sl->state = SLOT_OVER;
+	return 0;
+}
+
+static void
+leases_renewed(struct run *r, long long at_ms)
+{
+	r->renew_ms = at_ms + r->o->lease * 1000 / 3;
+}
+
+/* Renew the batch's leases, in one transaction. */
+static void
+renew(struct run *r)
+{
+	long long t = mono_ms(), now;
 	size_t i;
 
 	store_begin(r->s);
-	for (i = 0; i < n; i++) {
+	now = store_now();
+	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
 
-		sl->submitted = sl->completed = sl->recorded = 0;
+		if (sl->state == SLOT_READY || (sl->state == SLOT_ON_WIRE &&
+		    !sl->lost))
+			hold(r, sl, now);
+	}
+	store_jobs_finish(r->s, now);
+	store_commit(r->s);
+	leases_renewed(r, t);
+}
+
+/*
+ * Issue the batch's credentials in one transaction, then build the mails
+ * of those issued.  The credentials exist before any of their mails
+ * leaves, and each is marked as under way.
+ */
+static void
+issue_batch(struct run *r)
+{
+	char why[MIME_WHY_MAX];
+	long long t = mono_ms(), now;
+	size_t i;
+
+	issuer_reset(r->issuer);
+	store_begin(r->s);
+	now = store_now();
+	for (i = 0; i < r->n; i++) {
+		struct slot *sl = &r->slots[i];
+
+		sl->state = SLOT_READY;
+		sl->lost = 0;
+		if (!hold(r, sl, now))
+			continue;
 		issue_item(r->issuer, &sl->item, r->lease, now, &sl->issued);
-		if (sl->issued.outcome == ISSUE_SKIP) {
+		switch (sl->issued.outcome) {
+		case ISSUE_OK:
+			store_item_sending(r->s, sl->item.id, r->lease);
+			continue;
+		case ISSUE_SKIP:
 			store_item_skip(r->s, sl->item.id, r->lease,
 			    sl->issued.reason);
 			r->skipped++, r->done++;
-		} else if (sl->issued.outcome == ISSUE_FAIL) {
+			break;
+		case ISSUE_FAIL:
 			store_item_fail(r->s, sl->item.id, r->lease,
-			    sl->issued.reason, 0);
+			    sl->issued.reason, 0, 0, now);
 			r->failed++, r->done++;
+			break;
+		case ISSUE_WAIT:
+			store_item_release(r->s, sl->item.id, r->lease,
+			    now + r->o->backoff);
+			warn_waiting(r, sl->item.org_id, sl->issued.reason);
+			r->waiting++;
+			break;
 		}
+		sl->state = SLOT_OVER;
 	}
-	/* The credentials exist before any of their mails leaves. */
 	store_jobs_finish(r->s, now);
 	store_commit(r->s);
+	leases_renewed(r, t);
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
 
-		if (sl->issued.outcome != ISSUE_OK)
+		if (sl->state != SLOT_READY)
 			continue;
 		buf_reset(&sl->msg);
 		if (build_mail(sl, &sl->msg, why) != 0) {
 			sl->status = TRANSPORT_PERMFAIL;
 			sl->code = 0;
+			sl->data_sent = 0;
 			snprintf(sl->reply, sizeof sl->reply, "cannot build "
 			    "the mail: %s", why);
-			sl->submitted = sl->completed = 1;
+			sl->state = SLOT_DONE;
 		}
 	}
+}
+
+/* Record one result; return 0, or STORE_NOTFOUND when the lease was
+ * taken over. */
+static int
+record_one(struct run *r, struct slot *sl, long long now)
+{
+	const struct store_item *it = &sl->item;
+	char reason[600];
+	int rc;
+
+	switch (sl->status) {
+	case TRANSPORT_SENT:
+		rc = store_item_sent(r->s, it->id, r->lease,
+		    sl->issued.reason[0] ? sl->issued.reason : NULL, now);
+		if (rc == 0)
+			r->sent++;
+		return rc;
+	case TRANSPORT_TEMPFAIL:
+		if (it->attempts + 1 >= r->o->attempts) {
+			snprintf(reason, sizeof reason, "gave up after %d "
+			    "attempts: %s", it->attempts + 1, sl->reply);
+			rc = store_item_fail(r->s, it->id, r->lease, reason, 1,
+			    sl->data_sent, now);
+			if (rc == 0)
+				r->failed++;
+			return rc;
+		}
+		rc = store_item_defer(r->s, it->id, r->lease,
+		    now + backoff(r->o, it->attempts), sl->reply, 1,
+		    sl->data_sent);
+		break;
+	case TRANSPORT_PERMFAIL:
+		rc = store_item_fail(r->s, it->id, r->lease, sl->reply,
+		    sl->code != 0, sl->data_sent, now);
+		if (rc == 0)
+			r->failed++;
+		return rc;
+	case TRANSPORT_UNAVAILABLE:
+	default:
+		/* Not the message's fault: no attempt counted. */
+		r->down = 1;
+		rc = store_item_defer(r->s, it->id, r->lease,
+		    now + r->o->backoff, sl->reply, 0, sl->data_sent);
+		break;
+	}
+	if (rc == 0)
+		r->deferred++;
+	return rc;
 }
 
 /*
@@ -211,95 +426,101 @@ issue_batch(struct run *r, size_t n)
  * sync.
  */
 static void
-record_done(struct run *r, size_t n)
+record_done(struct run *r)
 {
-	long long now = store_now();
+	long long now;
 	size_t i, any = 0;
 
-	for (i = 0; i < n; i++)
-		if (r->slots[i].completed && !r->slots[i].recorded)
+	for (i = 0; i < r->n; i++)
+		if (r->slots[i].state == SLOT_DONE)
 			any++;
 	if (!any)
 		return;
 	store_sync(r->s, 0);
 	store_begin(r->s);
-	for (i = 0; i < n; i++) {
+	now = store_now();
+	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
-		struct store_item *it = &sl->item;
-		char reason[600];
 
-		if (!sl->completed || sl->recorded)
+		if (sl->state != SLOT_DONE)
 			continue;
-		sl->recorded = 1;
-		switch (sl->status) {
-		case TRANSPORT_SENT:
-			store_item_sent(r->s, it->id, r->lease,
-			    sl->issued.reason[0] ? sl->issued.reason : NULL);
-			r->sent++;
-			break;
-		case TRANSPORT_TEMPFAIL:
-			if (it->attempts + 1 >= r->o->attempts) {
-				snprintf(reason, sizeof reason, "gave up "
-				    "after %d attempts: %s", it->attempts + 1,
-				    sl->reply);
-				store_item_fail(r->s, it->id, r->lease, reason,
-				    1);
-				r->failed++;
-			} else {
-				store_item_defer(r->s, it->id, r->lease,
-				    now + backoff(r->o, it->attempts),
-				    sl->reply, 1);
-				r->deferred++;
-			}
-			break;
-		case TRANSPORT_PERMFAIL:
-			store_item_fail(r->s, it->id, r->lease, sl->reply,
-			    sl->code != 0);
-			r->failed++;
-			break;
-		case TRANSPORT_UNAVAILABLE:
-			/* Not the message's fault: no attempt counted. */
-			store_item_defer(r->s, it->id, r->lease,
-			    now + r->o->backoff, sl->reply, 0);
-			r->deferred++;
-			r->down = 1;
-			break;
-		}
-		r->done++;
+		sl->state = SLOT_OVER;
+		if (sl->lost)
+			continue;
+		if (record_one(r, sl, now) == 0)
+			r->done++;
+		else
+			lose(r, sl);
 	}
 	store_jobs_finish(r->s, now);
 	store_commit(r->s);
 	store_sync(r->s, 1);
 }
 
+/* Give back, untried, the slots whose mails are not handed over. */
+static void
+give_back(struct run *r)
+{
+	long long now;
+	size_t i;
+
+	store_begin(r->s);
+	now = store_now();
+	for (i = 0; i < r->n; i++) {
+		struct slot *sl = &r->slots[i];
+
+		if (sl->state != SLOT_READY)
+			continue;
+		if (store_item_release(r->s, sl->item.id, r->lease, now) != 0)
+			lose(r, sl);
+		sl->state = SLOT_OVER;
+	}
+	store_commit(r->s);
+}
+
 /*
  * Deliver the batch's mails, recording each result as it comes.  No more
  * mails are handed over than there are connections, so that all a worker
- * killed at any moment leaves unrecorded is what was on the wire.
+ * killed at any moment leaves unrecorded is what was on the wire.  When
+ * the run must stop (a signal, -T), what is not on the wire is given back.
  */
 static void
-deliver_batch(struct run *r, size_t n)
+deliver_batch(struct run *r)
 {
 	size_t next = 0, inflight = 0, i;
+	int gave_back = 0;
 
 	for (;;) {
-		while (inflight < r->o->connections && next < n) {
-			struct slot *sl = &r->slots[next++];
+		long long now = mono_ms();
+		int wait;
 
-			if (sl->issued.outcome != ISSUE_OK || sl->submitted)
+		if (now >= r->renew_ms) {
+			renew(r);
+			now = mono_ms();
+		}
+		if (!gave_back && time_up(r)) {
+			give_back(r);
+			gave_back = 1;
+		}
+		for (; inflight < r->o->connections && next < r->n; next++) {
+			struct slot *sl = &r->slots[next];
+
+			if (sl->state != SLOT_READY)
 				continue;
-			sl->submitted = 1;
+			sl->state = SLOT_ON_WIRE;
 			transport_submit(r->t, sl->issued.org->org.sender_email,
 			    sl->item.email, &sl->msg, sl);
 			inflight++;
 		}
-		if (inflight == 0 && next == n)
+		if (inflight == 0 && next == r->n)
 			break;
-		inflight = transport_poll(r->t, 200);
-		record_done(r, n);
+		wait = r->renew_ms - now < 200 ? (int)(r->renew_ms - now) :
+		    200;
+		inflight = transport_poll(r->t, wait > 0 ? wait : 0);
+		record_done(r);
 	}
-	record_done(r, n);
-	for (i = 0; i < n; i++)
+	record_done(r);
+	for (i = 0; i < r->n; i++)
 		buf_release(&r->slots[i].issued.document);
 }
 
@@ -333,12 +554,12 @@ worker_run(const struct worker_options *o)
 	struct sign_master *m;
 	struct sigaction sa;
 	struct run r;
-	time_t start = time(NULL);
 	size_t i;
 	int rc;
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
+	r.start = time(NULL);
 	r.tty = isatty(STDERR_FILENO);
 	r.t = open_transport(o);
 	if ((rc = sign_master_load(o->master, &m, err)) != 0)
@@ -359,28 +580,32 @@ worker_run(const struct worker_options *o)
 	sigaction(SIGTERM, &sa, NULL);
 
 	r.due = store_items_due(r.s, o->job, store_now());
-	while (!stopping && !r.down) {
-		long long now = store_now(), want = o->batch;
-		size_t n;
+	while (!time_up(&r) && !r.down) {
+		long long now, want = o->batch, t;
 
 		if (o->max_items && o->max_items - r.done < want)
 			want = o->max_items - r.done;
-		if (want <= 0 || (o->max_seconds &&
-		    time(NULL) - start >= o->max_seconds))
+		if (want <= 0)
 			break;
+		t = mono_ms();
 		store_begin(r.s);
-		n = store_items_claim(r.s, o->job, r.lease, now,
-		    now + o->lease, r.claimed, (size_t)want);
+		now = store_now();
+		r.n = store_items_claim(r.s, o->job, r.lease, now,
+		    now + o->lease + 1, r.claimed, (size_t)want);
 		store_commit(r.s);
-		if (n == 0)
+		leases_renewed(&r, t);
+		if (r.n == 0)
 			break;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < r.n; i++)
 			r.slots[i].item = r.claimed[i];
-		issue_batch(&r, n);
-		deliver_batch(&r, n);
+		issue_batch(&r);
+		deliver_batch(&r);
 		progress(&r, 0);
 	}
 	progress(&r, 1);
+	if (r.lost && o->verbose)
+		warnx("%lld item%s taken over by other workers, left to them",
+		    r.lost, r.lost == 1 ? " was" : "s were");
 
 	transport_free(r.t);
 	issuer_free(r.issuer);
@@ -390,6 +615,7 @@ worker_run(const struct worker_options *o)
 	store_close(r.s);
 	free(r.slots);
 	free(r.claimed);
+	free(r.warned);
 	if (r.down) {
 		warnx("the transport is unavailable: %lld items deferred",
 		    r.deferred);

@@ -6,12 +6,22 @@
  * hands the messages to the transport, and records each result: sent;
  * deferred after a 4xx reply, a dropped connection or a timeout, with a
  * doubling backoff; failed after a 5xx reply or the last attempt.  It
- * stops when nothing is due, at a limit, at SIGINT or SIGTERM (after the
- * batch in hand), or when the transport is down.
+ * stops when nothing is due, at a limit, at SIGINT or SIGTERM, or when
+ * the transport is down; at -T, SIGINT or SIGTERM the mails of the batch
+ * in hand that are not on the wire yet are given back untried.
+ *
+ * Leases hold: the run renews its lease while it works and hands a mail
+ * over only under a fresh one, so a claim is never acted on after its
+ * lease ran out; an item another worker took over (the run stalled past
+ * the lease) is left to it, nothing recorded and nothing counted.  Items
+ * of an organization that may not issue now are not claimed; one found
+ * so, or whose job was cancelled, while in hand is given back or
+ * cancelled unless its mail is on the wire.
  *
  * Killed at any moment, a run loses nothing: a claimed item returns to
  * the queue when its lease runs out, keeps the credential it was issued,
- * and its mail is sent again with the same Message-ID.
+ * and its mail is sent again with the same Message-ID; an attempt it left
+ * under way counts as one that may have delivered the credential.
  */
 #ifndef CREDPIPE_WORKER_H
 #define CREDPIPE_WORKER_H
@@ -39,7 +49,8 @@ void worker_defaults(struct worker_options *o);
 
 /* Run until done.  Return 0, or EXIT_UNAVAILABLE when the transport was
  * unreachable (its items deferred); the other failures end the program
- * with their message and exit status. */
+ * with their message and exit status.  With verbose, the counts of what
+ * this run did go to stderr after each batch and at the end. */
 int worker_run(const struct worker_options *o);
 
 #endif

@@ -102,7 +102,7 @@ is "one item per issuable row, with its class and prior credential" \
     "$(sqlite3 -separator ' ' credpipe.db "SELECT row, email, class, prior IS NOT NULL, state FROM job_item WHERE job_id = $job ORDER BY row" | tr '\n' '|')" \
     "2 ada@example.org revoked 1 pending|3 alan@example.org new 0 pending|4 forever@example.org revoked 1 pending|"
 is "the quota is reserved for them" \
-    "$(sqlite3 credpipe.db "SELECT count(*) FROM quota_use WHERE job_item_id IN (SELECT id FROM job_item WHERE job_id = $job)")" 3
+    "$(sqlite3 credpipe.db "SELECT count(*) FROM quota_hold WHERE job_item_id IN (SELECT id FROM job_item WHERE job_id = $job)")" 3
 refused 65 "3 rows changed since the review" bulk-submit -b timed <review3.tsv
 has "submitting it twice is refused: the rows wait in the job" err "now invalid: waiting in job $job already"
 
@@ -125,7 +125,7 @@ month=$(date -u +%Y-%m)
 i=0
 wins=0
 while [ $i -lt 20 ]; do
-	used=$(sqlite3 credpipe.db "SELECT count(*) FROM quota_use WHERE org_id = (SELECT id FROM org WHERE slug = 'acme') AND month = '$month'")
+	used=$(sqlite3 credpipe.db "SELECT count(DISTINCT email) FROM quota_hold WHERE org_id = (SELECT id FROM org WHERE slug = 'acme') AND month = '$month'")
 	org-admin org quota acme $((used + 1))
 	for side in a b; do
 		printf 'name,email\nRacer,race-%s-%s@example.org\n' $i $side |
@@ -146,7 +146,7 @@ while [ $i -lt 20 ]; do
 done
 is "20 races: 20 winners" "$wins" 20
 is "the quota was never exceeded" \
-    "$(sqlite3 credpipe.db "SELECT count(*) <= (SELECT quota FROM org WHERE slug = 'acme') FROM quota_use WHERE org_id = (SELECT id FROM org WHERE slug = 'acme') AND month = '$month'")" 1
+    "$(sqlite3 credpipe.db "SELECT count(DISTINCT email) <= (SELECT quota FROM org WHERE slug = 'acme') FROM quota_hold WHERE org_id = (SELECT id FROM org WHERE slug = 'acme') AND month = '$month'")" 1
 if grep -q locked race-*.err; then not_ok "no 'database is locked'"; else ok "no 'database is locked'"; fi
 
 done_testing

@@ -40,7 +40,7 @@ is "with the server's reason" "$(q "SELECT reason FROM job_item WHERE email = 'g
 is "its credential is withdrawn" \
     "$(q "SELECT count(*) FROM credential WHERE email = 'gone@example.org'")" 0
 is "and its quota released" \
-    "$(q "SELECT count(*) FROM quota_use WHERE email = 'gone@example.org'")" 0
+    "$(q "SELECT count(*) FROM quota_hold WHERE email = 'gone@example.org'")" 0
 is "the dropped connection is deferred" "$(state drop@example.org)" deferred
 is "an attempt was counted for each" \
     "$(q "SELECT attempts FROM job_item WHERE email IN ('slow@example.org', 'drop@example.org')" | tr '\n' ' ')" "1 1 "

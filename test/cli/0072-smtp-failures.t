@@ -41,9 +41,10 @@ sort -n out | awk -F '\t' '$2 == "temporary" && $3 == 0 { NF = 3 } 1' \
     OFS='\t' >got
 same "failures: status, code and the server's text" got want
 grep '^7	' out >got
-has "dropped after DATA: libcurl says what happened" got "response"
+has "dropped after DATA: says how far it got" got "connection lost after the end of DATA"
 grep '^8	' out >got
-has "no reply to DATA: a timeout" got "timeout"
+has "no reply to DATA: says it waited" got "no reply to the end of DATA within 2 s"
+is "no text carries a stale errno" "$(grep -c errno out)" 0
 is "failures: only the good ones stored" "$(smtp_stat messages)" 2
 grep -ac '^QUIT' srv/wire/* | grep -c ':0$' >got
 is "failures: every connection but the dropped one ends in QUIT" \

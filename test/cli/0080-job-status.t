@@ -108,7 +108,7 @@ rm -rf outbox
 job-worker -M outbox 2>/dev/null
 is "nothing of a cancelled pending job is sent" "$(ls outbox/new 2>/dev/null | wc -l)" 0
 is "its items are cancelled, their quota released" \
-    "$(q "SELECT count(*) FROM job_item WHERE job_id = $job4 AND state = 'cancelled'") $(q "SELECT count(*) FROM quota_use WHERE email LIKE 'c_@example.org'")" "2 0"
+    "$(q "SELECT count(*) FROM job_item WHERE job_id = $job4 AND state = 'cancelled'") $(q "SELECT count(*) FROM quota_hold WHERE email LIKE 'c_@example.org'")" "2 0"
 run job-status -c "$job4"
 exits "cancelling it again: 65" 65
 has "it has ended" err "has ended (cancelled)"
