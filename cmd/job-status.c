@@ -74,10 +74,24 @@ print_failure(const char *reason, long long count, void *arg)
 	buf_release(&b);
 }
 
+/* Why the items of an unfinished job wait, or NULL when nothing stops
+ * them: the organization may not issue now. */
+static const char *
+waiting(struct store *s, const struct store_org *o, const struct store_job *j,
+    char err[AUTH_ERR_MAX])
+{
+	if (j->pending == 0 || strcmp(j->status, "cancelled") == 0 ||
+	    auth_may_issue(s, o, err) == 0)
+		return NULL;
+	return err;
+}
+
 static void
-show(struct store *s, const struct store_job *j)
+show(struct store *s, const struct store_org *o, const struct store_job *j)
 {
 	char c[ISO_TIME_MAX], st[ISO_TIME_MAX], f[ISO_TIME_MAX];
+	char err[AUTH_ERR_MAX];
+	const char *why = waiting(s, o, j, err);
 
 	if (porcelain) {
 		printf("id\t%lld\nbadge\t%s\nstatus\t%s\ncreated\t%s\n"
@@ -87,6 +101,8 @@ show(struct store *s, const struct store_job *j)
 		    when(j->created, c), when(j->started, st),
 		    when(j->finished, f), j->total, j->sent, j->failed,
 		    j->skipped, j->cancelled, j->pending);
+		if (why)
+			printf("waiting\t%s\n", why);
 	} else {
 		printf("job %lld (%s): %s\n", j->id, j->badge, j->status);
 		printf("created   %s\nstarted   %s\nfinished  %s\n",
@@ -95,6 +111,8 @@ show(struct store *s, const struct store_job *j)
 		printf("items     %lld: %lld sent, %lld failed, %lld skipped, "
 		    "%lld cancelled, %lld pending\n", j->total, j->sent,
 		    j->failed, j->skipped, j->cancelled, j->pending);
+		if (why)
+			printf("waiting   %s\n", why);
 		if (j->failed)
 			printf("failures\n");
 	}
@@ -207,7 +225,7 @@ watch(struct store *s, const struct auth_who *who, long long id)
 	}
 	if (tty)
 		fputc('\n', stderr);
-	show(s, &j);
+	show(s, &who->org, &j);
 	return strcmp(j.status, "completed") == 0 && j.failed == 0 ? 0 :
 	    EXIT_NO;
 }
@@ -263,7 +281,8 @@ main(int argc, char *argv[])
 		store_commit(s);
 		get_job(s, &who, (long long)id, &j);
 		warnx("job %lu cancelled: %lld items will not be sent; %lld "
-		    "in flight will finish", id, j.cancelled, j.pending);
+		    "held by a worker end when it looks at them again (a mail "
+		    "on the wire is delivered)", id, j.cancelled, j.pending);
 	} else if (wait) {
 		rc = watch(s, &who, (long long)id);
 	} else if (id) {
@@ -275,7 +294,7 @@ main(int argc, char *argv[])
 		} else if (items) {
 			store_job_items(s, j.id, 0, print_item, NULL);
 		} else {
-			show(s, &j);
+			show(s, &who.org, &j);
 		}
 		store_commit(s);
 	} else {

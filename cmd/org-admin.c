@@ -74,7 +74,10 @@ usage(int status)
 	    "       org-admin [-d db] credential list org [badge]\n"
 	    "       org-admin [-d db] credential show [-j] id\n"
 	    "       org-admin [-d db] credential revoke [-r reason] id\n"
-	    "       org-admin [-d db] credential import org\n");
+	    "       org-admin [-d db] credential import org\n"
+	    "       org-admin [-d db] job list [org]\n"
+	    "       org-admin [-d db] job show id\n"
+	    "       org-admin [-d db] job cancel id\n");
 	exit(status);
 }
 
@@ -981,6 +984,133 @@ cmd_credential(int argc, char **argv)
 	return 0;
 }
 
+/* job */
+
+static void
+print_job(const struct store_job *j, void *arg)
+{
+	char c[ISO_TIME_MAX], n[6][24];
+	const long long v[6] = { j->total, j->sent, j->failed, j->skipped,
+	    j->cancelled, j->pending };
+	char id[24];
+	int i;
+
+	(void)arg;
+	snprintf(id, sizeof id, "%lld", j->id);
+	for (i = 0; i < 6; i++)
+		snprintf(n[i], sizeof n[i], "%lld", v[i]);
+	print_row(11, id, j->org, j->badge, j->status, n[0], n[1], n[2], n[3],
+	    n[4], n[5], when(j->created, c));
+}
+
+static void
+print_failure(const char *reason, long long count, void *arg)
+{
+	char n[24];
+
+	(void)arg;
+	snprintf(n, sizeof n, "%lld", count);
+	print_row(3, "failure", n, reason);
+}
+
+static long long
+parse_job(const char *s)
+{
+	unsigned long v;
+
+	if (parse_ulong(s, 1, (unsigned long)-1 / 2, &v) != 0)
+		bad("'%s' is not a job id", s);
+	return (long long)v;
+}
+
+static void
+get_job(long long id, struct store_job *j)
+{
+	if (store_job_get(open_db(), 0, id, j) != 0)
+		bad("no job %lld", id);
+}
+
+static void
+show_job(const struct store_job *j)
+{
+	static const char *const counts[] = { "total", "sent", "failed",
+	    "skipped", "cancelled", "pending" };
+	const long long v[6] = { j->total, j->sent, j->failed, j->skipped,
+	    j->cancelled, j->pending };
+	char t[ISO_TIME_MAX], err[AUTH_ERR_MAX], n[24];
+	struct store_org o;
+	int i;
+
+	snprintf(n, sizeof n, "%lld", j->id);
+	print_row(2, "id", n);
+	print_row(2, "org", j->org);
+	print_row(2, "badge", j->badge);
+	print_row(2, "status", j->status);
+	print_row(2, "created", when(j->created, t));
+	print_row(2, "started", when(j->started, t));
+	print_row(2, "finished", when(j->finished, t));
+	for (i = 0; i < 6; i++) {
+		snprintf(n, sizeof n, "%lld", v[i]);
+		print_row(2, counts[i], n);
+	}
+	if (j->pending && strcmp(j->status, "cancelled") != 0 &&
+	    store_org_get_id(db, j->org_id, &o) == 0) {
+		if (auth_may_issue(db, &o, err) != 0)
+			print_row(2, "waiting", err);
+		store_org_release(&o);
+	}
+	store_job_failures(db, j->id, print_failure, NULL);
+}
+
+/*
+ * The jobs of every organization, or of one: the operator's view of the
+ * queue.  Cancelling is job-status -c's, for any organization.
+ */
+static int
+cmd_job(int argc, char **argv)
+{
+	struct store_job j;
+	struct store_org o;
+	long long id;
+
+	if (argc < 2)
+		usage(EXIT_USAGE);
+	if (strcmp(argv[1], "list") == 0) {
+		need_args(argc, 2, 3);
+		if (argc == 3) {
+			get_org(argv[2], &o);
+			store_job_list(db, o.id, print_job, NULL);
+			store_org_release(&o);
+		} else {
+			store_job_list(open_db(), 0, print_job, NULL);
+		}
+		return 0;
+	}
+	need_args(argc, 3, 3);
+	id = parse_job(argv[2]);
+	if (strcmp(argv[1], "show") == 0) {
+		store_begin_read(open_db());
+		get_job(id, &j);
+		show_job(&j);
+		store_commit(db);
+		return 0;
+	}
+	if (strcmp(argv[1], "cancel") != 0)
+		usage(EXIT_USAGE);
+	store_begin(open_db());
+	get_job(id, &j);
+	if (store_job_cancel(db, 0, id, store_now()) != 0)
+		bad("job %lld has ended (%s); there is nothing to cancel", id,
+		    j.status);
+	audit(j.org_id, "job cancel", "job=%lld org=%s", id, j.org);
+	store_commit(db);
+	get_job(id, &j);
+	warnx("job %lld of %s cancelled: %lld items will not be sent; %lld "
+	    "held by a worker end when it looks at them again (a mail on the "
+	    "wire is delivered)", id, j.org, j.cancelled, j.pending);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -992,6 +1122,7 @@ static const struct {
 	{ "member", cmd_member },
 	{ "apikey", cmd_apikey },
 	{ "credential", cmd_credential },
+	{ "job", cmd_job },
 };
 
 int
