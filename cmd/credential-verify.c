@@ -106,7 +106,8 @@ revoked(struct store *db, const char *id, char why[CREDENTIAL_WHY_MAX])
 		return 0;
 	if (sc.revoked) {
 		iso_time(sc.revoked, when);
-		if (sc.superseded_by[0])
+		if (sc.superseded_by[0] &&
+		    strcmp(sc.revoke_reason, "superseded") == 0)
 			snprintf(why, CREDENTIAL_WHY_MAX, "superseded %s by %s",
 			    when, sc.superseded_by);
 		else

@@ -786,7 +786,8 @@ print_cred(const struct store_cred *c, void *arg)
 	const char *state = "active";
 
 	if (c->revoked)
-		state = c->superseded_by[0] ? "superseded" : "revoked";
+		state = c->superseded_by[0] && strcmp(c->revoke_reason,
+		    "superseded") == 0 ? "superseded" : "revoked";
 	else if (c->expires && c->expires <= now)
 		state = "expired";
 	print_row(7, c->id, c->badge_slug, c->email, c->name,

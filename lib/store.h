@@ -327,10 +327,10 @@ long long store_job_add_item(struct store *s, long long job_id,
  * under way when its worker died (its outcome is unknown).  When an item
  * ends without a delivery (failed, or cancelled), a credential that may
  * have left is revoked, "not delivered: REASON", so that it fails
- * verification and its recipient classifies as revoked; only one that
- * certainly never left is withdrawn (deleted).  The credential a renewal
- * supersedes is revoked ("superseded") when the renewal is delivered, not
- * when it is signed.
+ * verification and its recipient classifies as revoked (and it no longer
+ * supersedes anything); only one that certainly never left is withdrawn
+ * (deleted).  The credential a renewal supersedes is revoked
+ * ("superseded") when the renewal is delivered, not when it is signed.
  */
 struct store_item {
 	long long id;
@@ -371,6 +371,10 @@ enum store_hold {
  * go on. */
 enum store_hold store_item_hold(struct store *s, long long item_id,
     const char *lease, long long until);
+/* The same without renewing or writing anything: a look before the
+ * item's mail is handed over. */
+enum store_hold store_item_check(struct store *s, long long item_id,
+    const char *lease);
 
 /* Record the credential issued for an item. */
 int store_item_issued(struct store *s, long long item_id, const char *lease,

@@ -12,7 +12,8 @@
 
 #define CRED_COLS "c.id, c.org_id, c.badge_id, b.slug, c.email, c.name, " \
 	"c.issued, c.expires, c.revoked, c.revoke_reason, c.supersedes, " \
-	"(SELECT n.id FROM credential n WHERE n.supersedes = c.id), "
+	"(SELECT n.id FROM credential n WHERE n.supersedes = c.id " \
+	"ORDER BY n.issued DESC, n.rowid DESC LIMIT 1), "
 
 static void
 cred_row(sqlite3_stmt *st, struct store_cred *c)
@@ -114,8 +115,7 @@ store_cred_latest(struct store *s, long long org_id, long long badge_id,
 	static const char sql[] = "SELECT id, issued, expires, revoked "
 	    "FROM credential INDEXED BY credential_latest "
 	    "WHERE org_id = ? AND badge_id = ? AND email = ? "
-	    "ORDER BY issued DESC, expires DESC, revoked DESC, id DESC "
-	    "LIMIT 1";
+	    "ORDER BY issued DESC, rowid DESC LIMIT 1";
 	static const char why[] = "SELECT revoke_reason FROM credential "
 	    "WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
@@ -196,7 +196,7 @@ store_cred_held(struct store *s, long long org_id, long long badge_id,
 	static const char sql[] = "SELECT id FROM credential "
 	    "INDEXED BY credential_latest WHERE org_id = ? AND badge_id = ? "
 	    "AND email = ? AND revoked IS NULL AND (expires IS NULL OR "
-	    "expires > ?) ORDER BY issued DESC, expires DESC, id DESC LIMIT 1";
+	    "expires > ?) ORDER BY issued DESC, rowid DESC LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	sqlite3_bind_int64(st, 1, org_id);

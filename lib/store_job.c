@@ -254,22 +254,18 @@ store_items_due(struct store *s, long long job_id, long long now)
 	return n;
 }
 
-enum store_hold
-store_item_hold(struct store *s, long long item_id, const char *lease,
-    long long until)
+/* What a held item has become: its job cancelled, its organization
+ * allowed to issue. */
+#define HOLD_COLS "(SELECT j.status = 'cancelled' FROM job j " \
+	"WHERE j.id = job_item.job_id), (SELECT " MAY_ISSUE " FROM job j " \
+	"JOIN org o ON o.id = j.org_id WHERE j.id = job_item.job_id)"
+
+/* Step a statement that gives HOLD_COLS for a held item, or no row. */
+static enum store_hold
+hold_row(struct store *s, sqlite3_stmt *st)
 {
-	static const char sql[] = "UPDATE job_item SET due = ?3 "
-	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed' RETURNING "
-	    "(SELECT j.status = 'cancelled' FROM job j "
-	    "WHERE j.id = job_item.job_id), "
-	    "(SELECT " MAY_ISSUE " FROM job j JOIN org o ON o.id = j.org_id "
-	    "WHERE j.id = job_item.job_id)";
-	sqlite3_stmt *st = store_stmt(s, sql);
 	enum store_hold h = STORE_LOST;
 
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, until);
 	if (store_row(s, st)) {
 		if (sqlite3_column_int(st, 0))
 			h = STORE_CANCELLED;
@@ -280,6 +276,33 @@ store_item_hold(struct store *s, long long item_id, const char *lease,
 		store_row(s, st);
 	}
 	return h;
+}
+
+enum store_hold
+store_item_hold(struct store *s, long long item_id, const char *lease,
+    long long until)
+{
+	static const char sql[] = "UPDATE job_item SET due = ?3 "
+	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed' "
+	    "RETURNING " HOLD_COLS;
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, until);
+	return hold_row(s, st);
+}
+
+enum store_hold
+store_item_check(struct store *s, long long item_id, const char *lease)
+{
+	static const char sql[] = "SELECT " HOLD_COLS " FROM job_item "
+	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	return hold_row(s, st);
 }
 
 /* Run an update of a held item: ?1 the item, ?2 the lease, ?3 a text
@@ -313,8 +336,9 @@ settle(struct store *s, long long item_id, const char *why, long long now)
 {
 	static const char find[] = "SELECT credential_id, may_have_left "
 	    "FROM job_item WHERE id = ? AND credential_id IS NOT NULL";
+	/* Never delivered, it superseded nothing. */
 	static const char revoke[] = "UPDATE credential SET revoked = ?2, "
-	    "revoke_reason = 'not delivered: ' || ?3 "
+	    "revoke_reason = 'not delivered: ' || ?3, supersedes = NULL "
 	    "WHERE id = ?1 AND revoked IS NULL";
 	static const char detach[] = "UPDATE job_item SET credential_id = NULL "
 	    "WHERE id = ?";

@@ -17,7 +17,8 @@
  * the lease of each item it still holds and looks at it again, as in the
  * issue step; a mail is handed to the transport only under a lease
  * renewed less than lease/3 ago, so it never goes out under a lease that
- * ran out.  An item found taken over (the run stalled for longer than
+ * ran out, and only after a look (a read, no lock) at its item, so that a
+ * cancellation or a suspension stops the next mail already.  An item found taken over (the run stalled for longer than
  * the lease) is dropped: nothing is recorded over its new owner, and it
  * is not counted here.
  */
@@ -507,6 +508,14 @@ deliver_batch(struct run *r)
 
 			if (sl->state != SLOT_READY)
 				continue;
+			/* A cancellation or a suspension takes effect before
+			 * the next mail, not at the next renewal. */
+			if (store_item_check(r->s, sl->item.id, r->lease) !=
+			    STORE_HELD) {
+				renew(r);
+				if (sl->state != SLOT_READY)
+					continue;
+			}
 			sl->state = SLOT_ON_WIRE;
 			transport_submit(r->t, sl->issued.org->org.sender_email,
 			    sl->item.email, &sl->msg, sl);

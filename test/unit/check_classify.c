@@ -109,6 +109,11 @@ START_TEST(latest_decides)
 	import(badge, "two@example.org", now - 900, 0, 0, ID(5));
 	import(badge, "two@example.org", now - 800, now + 900, now - 10,
 	    ID(6));
+	/* Two in one second: the one recorded last decides. */
+	import(badge, "tie@example.org", now - 700, now + 900, now - 10,
+	    ID(8));
+	import(badge, "tie@example.org", now - 700, now + 900, 0,
+	    "urn:uuid:00000000-0000-4000-8000-000000000000");
 	/* Another badge's credential does not count. */
 	import(other, "new@example.org", now - 900, 0, 0, ID(7));
 
@@ -133,16 +138,19 @@ START_TEST(latest_decides)
 	ck_assert_int_eq(one(c, 7, RECORD_VALID, "two@example.org", d, p),
 	    RECORD_REVOKED);
 	ck_assert_str_eq(p, ID(6));
-	ck_assert_int_eq(one(c, 8, RECORD_INVALID, "bad@", d, NULL),
+	ck_assert_int_eq(one(c, 8, RECORD_VALID, "tie@example.org", d, p),
+	    RECORD_ACTIVE_TIMEBOUND);
+	ck_assert_str_eq(p, "urn:uuid:00000000-0000-4000-8000-000000000000");
+	ck_assert_int_eq(one(c, 9, RECORD_INVALID, "bad@", d, NULL),
 	    RECORD_INVALID);
 	ck_assert_str_eq(d, "bad row");
 	t = classify_totals(c);
-	ck_assert_uint_eq(t->rows, 7);
-	ck_assert_uint_eq(t->issuable, 5);
-	ck_assert_uint_eq(t->renewals, 2);
+	ck_assert_uint_eq(t->rows, 8);
+	ck_assert_uint_eq(t->issuable, 6);
+	ck_assert_uint_eq(t->renewals, 3);
 	ck_assert_uint_eq(t->skipped, 1);
 	ck_assert_uint_eq(t->invalid, 1);
-	ck_assert_int_eq(t->cost, 5);
+	ck_assert_int_eq(t->cost, 6);
 	classify_free(c);
 }
 END_TEST

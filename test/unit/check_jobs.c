@@ -340,6 +340,23 @@ START_TEST(hold_sees_suspension)
 	ck_assert_uint_eq(store_items_claim(db, 0, "w2", T(300), T(360), it, 8), 4);
 	ck_assert_int_eq(store_item_hold(db, it[0].id, "w2", T(400)),
 	    STORE_HELD);
+	/* A look says the same without renewing anything. */
+	ck_assert_int_eq(store_item_check(db, it[1].id, "w2"), STORE_HELD);
+	ck_assert_int_eq(store_item_check(db, it[1].id, "w1"), STORE_LOST);
+	store_org_set_approved(db, org, 0);
+	ck_assert_int_eq(store_item_check(db, it[1].id, "w2"), STORE_BLOCKED);
+	store_org_set_approved(db, org, 1);
+	ck_assert_int_eq(store_job_cancel(db, org, job, T(301)), 0);
+	ck_assert_int_eq(store_item_check(db, it[1].id, "w2"),
+	    STORE_CANCELLED);
+	{
+		char sql[128], want[32];
+
+		snprintf(sql, sizeof sql, "SELECT due FROM job_item WHERE id = "
+		    "%lld", it[1].id);
+		snprintf(want, sizeof want, "%lld", T(360));
+		ck_assert_str_eq(q(sql), want);
+	}
 }
 END_TEST
 
@@ -355,7 +372,13 @@ START_TEST(accountability)
 
 	ck_assert_uint_eq(store_items_claim(db, 0, "w1", T(100), T(160), it, 8), 4);
 	issue(&it[0], "w1", id1, "", 0);
-	issue(&it[1], "w1", id2, "", 0);
+	{
+		char pre[64] = "urn:uuid:00000000-0000-4000-8000-0000000000f2";
+
+		ck_assert_int_eq(store_cred_import(db, org, badge,
+		    it[1].email, "P", T(-100), T(10000), 0, "", pre), 0);
+		issue(&it[1], "w1", id2, pre, 0);
+	}
 	issue(&it[2], "w1", id3, "", 0);
 	issue(&it[3], "w1", id4, "", 0);
 	/* 5xx to RCPT: nothing left the machine; withdrawn. */
@@ -371,6 +394,9 @@ START_TEST(accountability)
 	ck_assert_str_eq(q("SELECT revoke_reason FROM credential WHERE id = "
 	    "'urn:uuid:00000000-0000-4000-8000-000000000002'"),
 	    "not delivered: gave up after 1 attempts: connection lost");
+	ck_assert_str_eq(q("SELECT coalesce(supersedes, '-') FROM credential "
+	    "WHERE id = 'urn:uuid:00000000-0000-4000-8000-000000000002'"),
+	    "-");
 	/* Lost after DATA once, then refused before DATA: still revoked. */
 	ck_assert_int_eq(store_item_defer(db, it[2].id, "w1", T(100), "lost",
 	    1, 1), 0);
@@ -390,7 +416,10 @@ START_TEST(accountability)
 	ck_assert_str_eq(q("SELECT revoke_reason FROM credential WHERE id = "
 	    "'urn:uuid:00000000-0000-4000-8000-000000000004'"),
 	    "not delivered: 550 gone");
-	ck_assert_str_eq(q("SELECT count(*) FROM credential"), "3");
+	ck_assert_str_eq(q("SELECT count(*) FROM credential"), "4");
+	ck_assert_str_eq(q("SELECT coalesce(revoked, 'active') FROM credential "
+	    "WHERE id = 'urn:uuid:00000000-0000-4000-8000-0000000000f2'"),
+	    "active");
 	ck_assert_str_eq(q("PRAGMA foreign_key_check"), "");
 }
 END_TEST
