@@ -205,35 +205,6 @@ is "the recipients now classify as holding an active time-bound credential" \
     "$(cut -f 2 review3.tsv | sort | uniq -c | awk '{ printf "%s %s,", $1, $2 }')" \
     "13 active-timebound,"
 
-# The credential delivered is the recipient's latest even when the one
-# revoked as undelivered was issued in the same second: the badge that
-# does not expire, sent again at once, until the two share their second.
-smtp_start "$SCRATCH/drop2" -d '*' || exit 1
-tries=0 tie=
-while [ -z "$tie" ] && [ $tries -lt 5 ]; do
-	tries=$((tries + 1))
-	e=tie$tries@example.org
-	printf 'name,email\nTie,%s\n' "$e" | csv-validate -q - |
-	    recipient-check -q -b forever | bulk-submit -q -b forever >tj
-	job-worker -a 1 -u "$SMTP_URL" 2>>tie.err
-	job-status -f "$(cat tj)" | csv-validate -q - | recipient-check -q -b forever |
-	    bulk-submit -q -b forever >tj2
-	job-worker -M box 2>>tie.err
-	org-admin credential list acme forever |
-	    awk -F '\t' -v e="$e" '$3 == e { print $5, $7 }' >tie.list
-	[ "$(cut -d ' ' -f 2 tie.list | tr '\n' ' ')" = "revoked active " ] &&
-	    [ "$(cut -d ' ' -f 1 tie.list | sort -u | wc -l)" = 1 ] && tie=$e
-done
-smtp_stop
-if [ -n "$tie" ]; then
-	printf 'name,email\nTie,%s\n' "$tie" | csv-validate -q - |
-	    recipient-check -q -b forever >tie.tsv
-	is "the recipient holds the delivered one, which does not expire: skipped, not issuable again" \
-	    "$(cut -f 2 tie.tsv)" active-nonexpiring
-else
-	ok "the recipient holds the delivered one # skip no two credentials issued in the same second in $tries tries"
-fi
-
 # Refused at RCPT with 550: nothing reached the end of DATA.
 revoked_before=$(org-admin credential list acme | awk -F '\t' '$7 == "revoked"' | wc -l)
 printf 'timed\t%s\t%s\t%s\t%s\t-\n' \
