@@ -139,6 +139,13 @@ bench: all $(B)/test/bench/bench_sign $(B)/test/interop/gen \
 	CREDPIPE_BUILD=$(abspath $(B)) \
 		sh test/bench/transport $(TRANSPORT_BENCH)
 
+# job-worker killed with SIGKILL over and over during a 10,000-item job,
+# at -c 1 and at -c 4 (test/stress/worker-kill; about a minute).  Not part
+# of `make check`, which runs a smaller round (test/cli/0062).
+stress: all $(B)/test/smtp/send
+	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
+		sh test/stress/worker-kill </dev/null
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for m in $(MANS); do s=$${m##*.}; \
@@ -170,7 +177,7 @@ deps:
 clean:
 	rm -rf build
 
-.PHONY: all test check fuzz fuzz-run fuzz-roster fuzz-credential bench install demo deps clean
+.PHONY: all test check fuzz fuzz-run fuzz-roster fuzz-credential bench stress install demo deps clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
