@@ -144,7 +144,7 @@ main(int argc, char *argv[])
 	struct classify *c;
 	struct store *s;
 	unsigned long changed, unclassified;
-	long long job;
+	long long job, now;
 	size_t i;
 	char *key;
 	int ch, quiet = 0;
@@ -180,7 +180,8 @@ main(int argc, char *argv[])
 	}
 	take_token(s, &who);
 
-	c = classify_new(s, &who.org, b.id, store_now());
+	now = store_now();
+	c = classify_new(s, &who.org, b.id, now);
 	changed = reclassify(c, &unclassified);
 	if (unclassified)
 		errx(EXIT_DATAERR, "%lu row%s not classified (status valid): "
@@ -195,7 +196,8 @@ main(int argc, char *argv[])
 		errx(EXIT_DATAERR, "nothing to issue: %lu row%s, none "
 		    "issuable", t->rows, t->rows == 1 ? "" : "s");
 
-	job = store_job_create(s, who.org.id, b.id, who.key_id);
+	/* The job's month is the quota's: the same now. */
+	job = store_job_create(s, who.org.id, b.id, who.key_id, now);
 	for (i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
 		long long item;

@@ -287,7 +287,8 @@ long long store_quota_used(struct store *s, long long org_id,
     const char *month);
 int store_quota_counted(struct store *s, long long org_id, const char *month,
     const char *email);
-/* Item item_id holds email's place in month. */
+/* Item item_id holds email's place in month, which must be the month
+ * its job was created in (its hold is found by that when it goes). */
 void store_quota_reserve(struct store *s, long long org_id,
     const char *month, const char *email, long long item_id);
 
@@ -299,11 +300,11 @@ void store_quota_reserve(struct store *s, long long org_id,
 int store_apikey_take(struct store *s, long long key_id, long long rate,
     long long now, long long *wait);
 
-/* A new job, pending, and its items; return their ids.  prior names the
- * credential the item's class refers to ("" for none); state is
- * "pending" or "skipped". */
+/* A new job, pending, created at now, and its items; return their ids.
+ * prior names the credential the item's class refers to ("" for none);
+ * state is "pending" or "skipped". */
 long long store_job_create(struct store *s, long long org_id,
-    long long badge_id, long long key_id);
+    long long badge_id, long long key_id, long long now);
 long long store_job_add_item(struct store *s, long long job_id,
     unsigned long row, const char *email, const char *name,
     const char *class, const char *prior, const char *state);

@@ -108,28 +108,45 @@ store_cred_revoke(struct store *s, long long org_id, const char *id,
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
 }
 
+/*
+ * The index hands a recipient's credentials over latest issued first,
+ * covering what is read, each row with its rowid; of those issued in the
+ * same second the one recorded last (the greatest rowid) is the latest.
+ * Mostly one row is read, and the next to see it is not a tie.
+ */
 int
 store_cred_latest(struct store *s, long long org_id, long long badge_id,
     const char *email, struct store_latest *l)
 {
-	static const char sql[] = "SELECT id, issued, expires, revoked "
+	static const char sql[] = "SELECT id, issued, expires, revoked, rowid "
 	    "FROM credential INDEXED BY credential_latest "
 	    "WHERE org_id = ? AND badge_id = ? AND email = ? "
-	    "ORDER BY issued DESC, rowid DESC LIMIT 1";
+	    "ORDER BY issued DESC";
 	static const char why[] = "SELECT revoke_reason FROM credential "
 	    "WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
+	long long rowid = 0;
+	int found = 0;
 
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, badge_id);
 	sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
-	if (!store_row(s, st))
-		return STORE_NOTFOUND;
-	snprintf(l->id, sizeof l->id, "%s", store_col_text(st, 0));
-	l->issued = sqlite3_column_int64(st, 1);
-	l->expires = store_col_int(st, 2, 0);
-	l->revoked = store_col_int(st, 3, 0);
+	while (store_row(s, st)) {
+		if (found && sqlite3_column_int64(st, 1) != l->issued)
+			break;
+		if (!found || sqlite3_column_int64(st, 4) > rowid) {
+			snprintf(l->id, sizeof l->id, "%s",
+			    store_col_text(st, 0));
+			l->issued = sqlite3_column_int64(st, 1);
+			l->expires = store_col_int(st, 2, 0);
+			l->revoked = store_col_int(st, 3, 0);
+			rowid = sqlite3_column_int64(st, 4);
+		}
+		found = 1;
+	}
 	sqlite3_reset(st);
+	if (!found)
+		return STORE_NOTFOUND;
 	l->reason[0] = '\0';
 	if (l->revoked) {
 		st = store_stmt(s, why);

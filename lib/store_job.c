@@ -69,13 +69,13 @@ store_quota_reserve(struct store *s, long long org_id, const char *month,
     const char *email, long long item_id)
 {
 	static const char sql[] = "INSERT INTO quota_hold "
-	    "(job_item_id, org_id, month, email) VALUES (?, ?, ?, ?)";
+	    "(org_id, month, email, job_item_id) VALUES (?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_int64(st, 2, org_id);
-	store_bind_text(st, 3, month);
-	store_bind_text(st, 4, email);
+	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_text(st, 2, month);
+	store_bind_text(st, 3, email);
+	sqlite3_bind_int64(st, 4, item_id);
 	store_exec(s, st);
 }
 
@@ -120,7 +120,7 @@ store_apikey_take(struct store *s, long long key_id, long long rate,
 
 long long
 store_job_create(struct store *s, long long org_id, long long badge_id,
-    long long key_id)
+    long long key_id, long long now)
 {
 	static const char sql[] = "INSERT INTO job (org_id, badge_id, "
 	    "api_key_id, created) VALUES (?, ?, ?, ?)";
@@ -129,7 +129,7 @@ store_job_create(struct store *s, long long org_id, long long badge_id,
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, badge_id);
 	store_bind_int_or_null(st, 3, key_id, 0);
-	sqlite3_bind_int64(st, 4, store_now());
+	sqlite3_bind_int64(st, 4, now);
 	store_exec(s, st);
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -346,7 +346,9 @@ settle(struct store *s, long long item_id, const char *why, long long now)
 	    "WHERE supersedes = ?";
 	static const char withdraw[] = "DELETE FROM credential WHERE id = ?";
 	static const char release[] = "DELETE FROM quota_hold "
-	    "WHERE job_item_id = ?";
+	    "WHERE (org_id, month, email, job_item_id) = (SELECT j.org_id, "
+	    "strftime('%Y-%m', j.created, 'unixepoch'), i.email, i.id "
+	    "FROM job_item i JOIN job j ON j.id = i.job_id WHERE i.id = ?)";
 	sqlite3_stmt *st = store_stmt(s, find);
 	char cred[64] = "";
 	int left = 0;

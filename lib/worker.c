@@ -5,10 +5,10 @@
  * the next:
  *
  *	claim		one transaction: up to -b items under the run's lease
- *	issue		one transaction: for each item, renew its lease and
- *			look at it again (taken over, its organization
- *			suspended, its job cancelled), then sign its
- *			credential and mark an attempt under way
+ *	issue		one transaction: for each item, look at it again
+ *			(taken over, its organization suspended, its job
+ *			cancelled), then sign its credential and mark an
+ *			attempt under way
  *	deliver		hand the mails to the transport, no more at once than
  *			it has connections, and record each result as it
  *			comes, in a transaction of its own
@@ -71,7 +71,7 @@ struct run {
 	struct store_item *claimed;
 	size_t n;			/* slots in the batch */
 	long long renew_ms;		/* when the leases are next renewed */
-	long long done, sent, deferred, failed, skipped, cancelled, waiting;
+	long long done, sent, deferred, failed, skipped, cancelled;
 	long long lost;
 	long long due;			/* due when the run started */
 	long long *warned;		/* organizations warned of */
@@ -245,17 +245,18 @@ warn_waiting(struct run *r, long long org_id, const char *why)
 }
 
 /*
- * Renew the lease of a slot not yet over, in the caller's transaction,
- * and act on what the item has become: taken over, its organization
- * suspended or its job cancelled.  Only a slot whose mail is not on the
- * wire is given back or cancelled; one on the wire finishes.  Return 1
- * when the slot may go on.
+ * Look at a slot not yet over, in the caller's write transaction,
+ * renewing its lease when asked, and act on what the item has become:
+ * taken over, its organization suspended or its job cancelled.  Only a
+ * slot whose mail is not on the wire is given back or cancelled; one on
+ * the wire finishes.  Return 1 when the slot may go on.
  */
 static int
-hold(struct run *r, struct slot *sl, long long now)
+hold(struct run *r, struct slot *sl, long long now, int renew_lease)
 {
-	enum store_hold h = store_item_hold(r->s, sl->item.id, r->lease,
-	    now + r->o->lease + 1);
+	enum store_hold h = renew_lease ? store_item_hold(r->s, sl->item.id,
+	    r->lease, now + r->o->lease + 1) : store_item_check(r->s,
+	    sl->item.id, r->lease);
 
 	if (h == STORE_LOST) {
 		lose(r, sl);
@@ -267,7 +268,6 @@ hold(struct run *r, struct slot *sl, long long now)
 		/* The claim passes it over until the organization may issue
 		 * again; job-status says why. */
 		store_item_release(r->s, sl->item.id, r->lease, now);
-		r->waiting++;
 	} else {
 		store_item_cancel(r->s, sl->item.id, r->lease, now);
 		r->cancelled++, r->done++;
@@ -296,7 +296,7 @@ renew(struct run *r)
 
 		if (sl->state == SLOT_READY || (sl->state == SLOT_ON_WIRE &&
 		    !sl->lost))
-			hold(r, sl, now);
+			hold(r, sl, now, 1);
 	}
 	store_jobs_finish(r->s, now);
 	store_commit(r->s);
@@ -312,7 +312,7 @@ static void
 issue_batch(struct run *r)
 {
 	char why[MIME_WHY_MAX];
-	long long t = mono_ms(), now;
+	long long now;
 	size_t i;
 
 	issuer_reset(r->issuer);
@@ -323,7 +323,8 @@ issue_batch(struct run *r)
 
 		sl->state = SLOT_READY;
 		sl->lost = 0;
-		if (!hold(r, sl, now))
+		/* Claimed a moment ago: the lease is fresh. */
+		if (!hold(r, sl, now, 0))
 			continue;
 		issue_item(r->issuer, &sl->item, r->lease, now, &sl->issued);
 		switch (sl->issued.outcome) {
@@ -344,14 +345,12 @@ issue_batch(struct run *r)
 			store_item_release(r->s, sl->item.id, r->lease,
 			    now + r->o->backoff);
 			warn_waiting(r, sl->item.org_id, sl->issued.reason);
-			r->waiting++;
 			break;
 		}
 		sl->state = SLOT_OVER;
 	}
 	store_jobs_finish(r->s, now);
 	store_commit(r->s);
-	leases_renewed(r, t);
 
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];

@@ -7,7 +7,6 @@
  */
 #include <sodium.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +100,8 @@ static void
 submit(const struct org *o, int k, const char *email, const char *cls,
     const char *prior, struct store_item *it)
 {
-	long long job = store_job_create(db, o->id, o->badge[k], 0);
+	long long job = store_job_create(db, o->id, o->badge[k], 0,
+	    store_now());
 
 	store_job_add_item(db, job, 2, email, "Ada", cls, prior, "pending");
 	ck_assert_uint_eq(store_items_claim(db, job, "w", t0 + 5, t0 + 600, it,
@@ -132,29 +132,8 @@ check_document(const struct buf *doc, const struct org *o, int k,
 	json_free(j);
 }
 
-/* A value of a query, as text. */
-static const char *q(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static const char *
-q(const char *fmt, ...)
-{
-	static char out[256];
-	char sql[512];
-	sqlite3_stmt *st;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	ck_assert_int_eq(sqlite3_prepare_v2(db->db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out;
-}
+/* A value the database gives, as text. */
+#define q(...) unit_query(db, __VA_ARGS__)
 
 /*
  * One batch over forty organizations and both their badges: every result

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +60,8 @@ make_org(int i, int nokey)
 		b.description = b.criteria = (char *)"";
 		b.valid_days = -1;
 		ck_assert_int_eq(store_badge_create(db, &b, &bid), 0);
-		jobs[i][k] = store_job_create(db, org_ids[i], bid, 0);
+		jobs[i][k] = store_job_create(db, org_ids[i], bid, 0,
+		    store_now());
 		for (r = 0; r < NRCPT; r++) {
 			char email[32];
 
@@ -118,27 +118,8 @@ run(long long max_items)
 	return worker_run(&o);
 }
 
-/* An integer a query gives. */
-static long long n(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static long long
-n(const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-	char sql[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	ck_assert_int_eq(sqlite3_prepare_v2(db->db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
+/* A number the database gives. */
+#define n(...) atoll(unit_query(db, __VA_ARGS__))
 
 /* The bytes of the file at an absolute path, NUL-terminated. */
 static void

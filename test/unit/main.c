@@ -6,6 +6,8 @@
  */
 #include <check.h>
 #include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "buf.h"
 #include "json.h"
 #include "multibase.h"
+#include "store_impl.h"
 #include "unit.h"
 
 int
@@ -123,4 +126,25 @@ unit_unescape(struct buf *b, const char *s, size_t n)
 		}
 	}
 	buf_add(b, "", 0);
+}
+
+const char *
+unit_query(struct store *s, const char *fmt, ...)
+{
+	static char out[1024];
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&sql, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) ==
+	    SQLITE_OK, "%s: %s", sql.p, sqlite3_errmsg(s->db));
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return out;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "store.h"
 
 /* The tests of one module. */
 Suite *suite(void);
@@ -35,5 +36,10 @@ void unit_w3c_key(unsigned char pk[32], unsigned char sk[64]);
 /* Set b to the n bytes at s with the \t and \xNN escapes of the case
  * files undone, NUL-terminated. */
 void unit_unescape(struct buf *b, const char *s, size_t n);
+
+/* The first column of the first row of a query on s, as text ("" when
+ * there is none, or it is NULL); it lives until the next call. */
+const char *unit_query(struct store *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif
