@@ -17,10 +17,16 @@
  * the lease of each item it still holds and looks at it again, as in the
  * issue step; a mail is handed to the transport only under a lease
  * renewed less than lease/3 ago, so it never goes out under a lease that
- * ran out, and only after a look (a read, no lock) at its item, so that a
- * cancellation or a suspension stops the next mail already.  An item found taken over (the run stalled for longer than
- * the lease) is dropped: nothing is recorded over its new owner, and it
- * is not counted here.
+ * ran out.  An item found taken over (the run stalled for longer than the
+ * lease) is dropped: nothing is recorded over its new owner, and it is
+ * not counted here.
+ *
+ * A look before every mail.  A mail is handed over only right after its
+ * item was looked at in the run's latest transaction, so that a
+ * cancellation or a suspension stops the next mail already: the
+ * transaction that records a result looks at the mails that the
+ * connections it frees will take, and any other mail gets a look of its
+ * own (a read) first.
  */
 #include <err.h>
 #include <signal.h>
@@ -54,6 +60,7 @@ struct slot {
 	struct issue_result issued;
 	enum slot_state state;
 	int lost;			/* another worker took it over */
+	long long looked;		/* the transaction that last looked */
 	struct buf msg;			/* its mail, until handed over */
 	enum transport_status status;	/* once done: the result */
 	int code;
@@ -70,6 +77,8 @@ struct run {
 	struct slot *slots;
 	struct store_item *claimed;
 	size_t n;			/* slots in the batch */
+	size_t next;			/* the next slot to hand over */
+	long long txn;			/* the run's latest write transaction */
 	long long renew_ms;		/* when the leases are next renewed */
 	long long done, sent, deferred, failed, skipped, cancelled;
 	long long lost;
@@ -291,12 +300,14 @@ renew(struct run *r)
 
 	store_begin(r->s);
 	now = store_now();
+	r->txn++;
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
 
 		if (sl->state == SLOT_READY || (sl->state == SLOT_ON_WIRE &&
 		    !sl->lost))
 			hold(r, sl, now, 1);
+		sl->looked = r->txn;
 	}
 	store_jobs_finish(r->s, now);
 	store_commit(r->s);
@@ -318,11 +329,13 @@ issue_batch(struct run *r)
 	issuer_reset(r->issuer);
 	store_begin(r->s);
 	now = store_now();
+	r->txn++;
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
 
 		sl->state = SLOT_READY;
 		sl->lost = 0;
+		sl->looked = r->txn;
 		/* Claimed a moment ago: the lease is fresh. */
 		if (!hold(r, sl, now, 0))
 			continue;
@@ -421,12 +434,13 @@ record_one(struct run *r, struct slot *sl, long long now)
 /*
  * Record what the transport said of each mail it is done with, in one
  * transaction, as soon as it said it: a worker killed now sends again only
- * what was in flight.  These commits need not survive a power cut (a mail
- * recorded as sent, then lost, is only sent again), so they skip the
- * sync.
+ * what was in flight.  The same transaction looks at the next mails, as
+ * many as room, that the freed connections will take.  These commits need
+ * not survive a power cut (a mail recorded as sent, then lost, is only
+ * sent again), so they skip the sync.
  */
 static void
-record_done(struct run *r)
+record_done(struct run *r, size_t room)
 {
 	long long now;
 	size_t i, any = 0;
@@ -439,6 +453,7 @@ record_done(struct run *r)
 	store_sync(r->s, 0);
 	store_begin(r->s);
 	now = store_now();
+	r->txn++;
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
 
@@ -451,6 +466,14 @@ record_done(struct run *r)
 			r->done++;
 		else
 			lose(r, sl);
+	}
+	for (i = r->next; i < r->n && room > 0; i++) {
+		struct slot *sl = &r->slots[i];
+
+		if (sl->state == SLOT_READY && hold(r, sl, now, 0)) {
+			sl->looked = r->txn;
+			room--;
+		}
 	}
 	store_jobs_finish(r->s, now);
 	store_commit(r->s);
@@ -487,10 +510,10 @@ give_back(struct run *r)
 static void
 deliver_batch(struct run *r)
 {
-	size_t next = 0, inflight = 0, i;
+	size_t inflight = 0, i;
 	int gave_back = 0;
 
-	for (;;) {
+	for (r->next = 0;;) {
 		long long now = mono_ms();
 		int wait;
 
@@ -502,15 +525,14 @@ deliver_batch(struct run *r)
 			give_back(r);
 			gave_back = 1;
 		}
-		for (; inflight < r->o->connections && next < r->n; next++) {
-			struct slot *sl = &r->slots[next];
+		for (; inflight < r->o->connections && r->next < r->n;
+		    r->next++) {
+			struct slot *sl = &r->slots[r->next];
 
 			if (sl->state != SLOT_READY)
 				continue;
-			/* A cancellation or a suspension takes effect before
-			 * the next mail, not at the next renewal. */
-			if (store_item_check(r->s, sl->item.id, r->lease) !=
-			    STORE_HELD) {
+			if (sl->looked != r->txn && store_item_check(r->s,
+			    sl->item.id, r->lease) != STORE_HELD) {
 				renew(r);
 				if (sl->state != SLOT_READY)
 					continue;
@@ -520,14 +542,15 @@ deliver_batch(struct run *r)
 			    sl->item.email, &sl->msg, sl);
 			inflight++;
 		}
-		if (inflight == 0 && next == r->n)
+		if (inflight == 0 && r->next == r->n)
 			break;
 		wait = r->renew_ms - now < 200 ? (int)(r->renew_ms - now) :
 		    200;
 		inflight = transport_poll(r->t, wait > 0 ? wait : 0);
-		record_done(r);
+		record_done(r, r->o->connections > inflight ?
+		    r->o->connections - inflight : 0);
 	}
-	record_done(r);
+	record_done(r, 0);
 	for (i = 0; i < r->n; i++)
 		buf_release(&r->slots[i].issued.document);
 }
