@@ -25,7 +25,7 @@ START_TEST(w3c_proof_options)
 	ck_assert_int_eq(credential_parse_time("2023-02-24T23:36:38Z",
 	    &c.created), 0);
 	canonical_proof(&c, &got);
-	unit_slurp(&want, "../shared/vectors/vc-di-eddsa/eddsa-rdfc-2022/"
+	unit_slurp(&want, "test/data/vc-di-eddsa/eddsa-rdfc-2022/"
 	    "proofCanonDataInt.txt");
 	ck_assert_str_eq(got.p, want.p);
 	buf_release(&got);

@@ -59,7 +59,7 @@ START_TEST(w3c_key_pair)
 	FILE *f;
 
 	/* The published values, read from the vector file itself. */
-	snprintf(path, sizeof path, "%s/../shared/vectors/vc-di-eddsa/"
+	snprintf(path, sizeof path, "%s/test/data/vc-di-eddsa/"
 	    "keyPair.json", unit_top());
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "cannot open %s", path);

@@ -13,7 +13,7 @@
 #include "proof.h"
 #include "unit.h"
 
-/* The vector directories, under ../shared/vectors/vc-di-eddsa. */
+/* The vector directories, under test/data/vc-di-eddsa. */
 static const char *const vectors[] = {
 	"eddsa-rdfc-2022",
 	"eddsa-rdfc-2022/employ",
@@ -25,7 +25,7 @@ vector_file(struct buf *b, const char *dir, const char *name)
 {
 	char rel[512];
 
-	snprintf(rel, sizeof rel, "../shared/vectors/vc-di-eddsa/%s/%s", dir,
+	snprintf(rel, sizeof rel, "test/data/vc-di-eddsa/%s/%s", dir,
 	    name);
 	unit_slurp(b, rel);
 }

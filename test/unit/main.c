@@ -96,7 +96,7 @@ unit_w3c_key(unsigned char pk[32], unsigned char sk[64])
 	struct json *doc;
 
 	ck_assert_int_ge(sodium_init(), 0);
-	unit_slurp(&text, "../shared/vectors/vc-di-eddsa/keyPair.json");
+	unit_slurp(&text, "test/data/vc-di-eddsa/keyPair.json");
 	doc = json_parse(text.p, text.len, why);
 	ck_assert_msg(doc != NULL, "keyPair.json: %s", why);
 	priv = json_get(doc, "privateKeyMultibase");

@@ -30,7 +30,7 @@ FILE *unit_cases(const char *rel);
 int unit_next_case(FILE *f, char **line, size_t *cap, char **want);
 
 /* The W3C vc-di-eddsa test key pair, from
- * ../shared/vectors/vc-di-eddsa/keyPair.json, as libsodium keys. */
+ * test/data/vc-di-eddsa/keyPair.json, as libsodium keys. */
 void unit_w3c_key(unsigned char pk[32], unsigned char sk[64]);
 
 /* Set b to the n bytes at s with the \t and \xNN escapes of the case
