@@ -10,7 +10,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -Ilib -MMD -MP \
 	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
-PKGS = libcurl libsodium sqlite3
+PKGS = libcurl libsodium sqlite3 zlib
 override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -34,7 +34,7 @@ UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 # Debian packages that building and testing need.  Node.js (20, as
 # test/interop/package.json says) and npm run the interop checks; they may
 # come from elsewhere than Debian, so they are looked for as commands.
-DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev check \
+DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev zlib1g-dev check \
 	mandoc perl sqlite3 binutils clang libclang-rt-14-dev \
 	libcurl4-openssl-dev python3-aiosmtpd
 NODE_DEBS = nodejs npm
@@ -109,7 +109,8 @@ FUZZDIR = build/fuzz
 FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
 	lib/util.c
 FUZZ_credential = lib/json.c lib/credential.c lib/canonical.c lib/proof.c \
-	lib/multibase.c lib/buf.c lib/utf8.c lib/util.c lib/uuid.c lib/sign.c
+	lib/email.c lib/bitstring.c lib/multibase.c lib/buf.c lib/utf8.c \
+	lib/util.c lib/uuid.c lib/sign.c
 SEEDS_roster = test/cli/csv-validate/*.csv
 SEEDS_credential = test/cli/credential-verify/*.json
 fuzz: deps

@@ -23,12 +23,15 @@
 #define OB "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 #define SDO "https://schema.org/"
 #define SEC "https://w3id.org/security#"
+#define STATUS "https://www.w3.org/ns/credentials/status#"
 
-/* The Open Badges 3.0.3 context types these two with IRIs of its own
+
+/* The Open Badges 3.0.3 context types these three with IRIs of its own
  * spelling: "xsd:dateTime" (no xsd prefix is defined, so it stays as it
  * is) and XMLSchema under https. */
 #define OB_DATETIME "xsd:dateTime"
 #define OB_BOOLEAN "https://www.w3.org/2001/XMLSchema#boolean"
+#define OB_ANYURI "https://www.w3.org/2001/XMLSchema#anyURI"
 
 enum { IRI, BLANK, LITERAL };
 
@@ -47,7 +50,7 @@ struct quad {
 };
 
 /* The most quads and blank nodes of the fixed shape. */
-#define QUADS_MAX 32
+#define QUADS_MAX 48
 #define BLANKS_MAX 3
 
 struct graph {
@@ -269,10 +272,38 @@ canonicalize(const struct graph *g, struct buf *out,
 	off[g->n] = scratch.len;
 	sort_lines(&scratch, off, g->n, lines);
 	buf_grow(out, scratch.len);
+	/* A dataset is a set: a quad made twice (one image for the issuer
+	 * and the achievement) is one line. */
 	for (i = 0; i < g->n; i++)
-		buf_add(out, lines[i].p, lines[i].n);
+		if (i == 0 || line_cmp(&lines[i - 1], &lines[i]) != 0)
+			buf_add(out, lines[i].p, lines[i].n);
 	buf_release(&scratch);
 	return 0;
+}
+
+static int
+present(const char *s)
+{
+	return s && *s;
+}
+
+/* An Image node of IRI id as the image of s. */
+static void
+add_image(struct graph *g, struct term s, const char *id)
+{
+	if (!present(id))
+		return;
+	add(g, s, OB "image", iri(id));
+	add(g, iri(id), RDF_TYPE, iri(OB "Image"));
+}
+
+/* The literal v of s by p, when there is one. */
+static void
+add_optional(struct graph *g, struct term s, const char *p, const char *v,
+    const char *type)
+{
+	if (present(v))
+		add(g, s, p, literal(v, type));
 }
 
 int
@@ -281,9 +312,11 @@ canonical_document(const struct credential *c, struct buf *out,
 {
 	enum { SUBJECT, IDENTITY, CRITERIA };
 	char from[CREDENTIAL_TIME_MAX], until[CREDENTIAL_TIME_MAX];
-	char awarded[CREDENTIAL_TIME_MAX], did[DIDKEY_MAX];
+	char awarded[CREDENTIAL_TIME_MAX], did[DIDKEY_MAX], index[24];
 	struct term cred = iri(c->id), issuer, badge = iri(c->achievement_id);
 	struct graph g = { .n = 0, .nblank = 3 };
+	struct buf status = BUF_INIT;
+	int rc;
 
 	didkey_from_ed25519(c->issuer_pk, did);
 	issuer = iri(did);
@@ -304,6 +337,11 @@ canonical_document(const struct credential *c, struct buf *out,
 
 	add(&g, issuer, RDF_TYPE, iri(OB "Profile"));
 	add(&g, issuer, SDO "name", literal(c->issuer_name, NULL));
+	add_optional(&g, issuer, SDO "url", c->issuer_url, OB_ANYURI);
+	add_optional(&g, issuer, SDO "email", c->issuer_email, NULL);
+	add_optional(&g, issuer, SDO "description", c->issuer_description,
+	    NULL);
+	add_image(&g, issuer, c->issuer_image);
 
 	add(&g, blank(SUBJECT), RDF_TYPE, iri(OB "AchievementSubject"));
 	add(&g, blank(SUBJECT), SDO "name", literal(c->recipient_name, NULL));
@@ -325,20 +363,46 @@ canonical_document(const struct credential *c, struct buf *out,
 	/* The context maps "criteria" to the IRI of the class Criteria. */
 	add(&g, badge, OB "Criteria", blank(CRITERIA));
 	add(&g, blank(CRITERIA), OB "narrative", literal(c->criteria, NULL));
+	add_optional(&g, badge, OB "achievementType", c->achievement_type,
+	    NULL);
+	add_image(&g, badge, c->achievement_image);
 
-	return canonicalize(&g, out, why);
+	if (present(c->status_list)) {
+		struct term entry;
+
+		snprintf(index, sizeof index, "%lu", c->status_index);
+		buf_printf(&status, "%s#%s", c->status_list, index);
+		entry = iri(status.p);
+		add(&g, cred, CRED "credentialStatus", entry);
+		add(&g, entry, RDF_TYPE, iri(STATUS "BitstringStatusListEntry"));
+		add(&g, entry, STATUS "statusListCredential",
+		    iri(c->status_list));
+		add(&g, entry, STATUS "statusListIndex", literal(index, NULL));
+		add(&g, entry, STATUS "statusPurpose",
+		    literal("revocation", NULL));
+	}
+	rc = canonicalize(&g, out, why);
+	buf_release(&status);
+	return rc;
 }
 
 void
 canonical_proof(const struct credential *c, struct buf *out)
+{
+	canonical_proof_options(c->issuer_pk, c->created, out);
+}
+
+void
+canonical_proof_options(const unsigned char pk[32], int64_t t,
+    struct buf *out)
 {
 	char created[CREDENTIAL_TIME_MAX], vm[DIDKEY_VM_MAX];
 	char why[CREDENTIAL_WHY_MAX];
 	struct graph g = { .n = 0, .nblank = 1 };
 	struct term proof = blank(0);
 
-	credential_format_time(c->created, created);
-	didkey_vm_from_ed25519(c->issuer_pk, vm);
+	credential_format_time(t, created);
+	didkey_vm_from_ed25519(pk, vm);
 	add(&g, proof, RDF_TYPE, iri(SEC "DataIntegrityProof"));
 	add(&g, proof, SEC "cryptosuite",
 	    literal("eddsa-rdfc-2022", SEC "cryptosuiteString"));
@@ -349,4 +413,32 @@ canonical_proof(const struct credential *c, struct buf *out)
 	/* One blank node: it is _:c14n0 with no hash to compare. */
 	if (canonicalize(&g, out, why) != 0)
 		abort();
+}
+
+void
+canonical_list(const struct credential_list *l, struct buf *out)
+{
+	char from[CREDENTIAL_TIME_MAX], did[DIDKEY_MAX];
+	char why[CREDENTIAL_WHY_MAX];
+	struct graph g = { .n = 0, .nblank = 0 };
+	struct term list = iri(l->id), subject;
+	struct buf sid = BUF_INIT;
+
+	didkey_from_ed25519(l->issuer_pk, did);
+	credential_format_time(l->valid_from, from);
+	buf_printf(&sid, "%s#list", l->id);
+	subject = iri(sid.p);
+	add(&g, list, RDF_TYPE, iri(CRED "VerifiableCredential"));
+	add(&g, list, RDF_TYPE, iri(STATUS "BitstringStatusListCredential"));
+	add(&g, list, CRED "issuer", iri(did));
+	add(&g, list, CRED "validFrom", literal(from, XSD_DATETIME));
+	add(&g, list, CRED "credentialSubject", subject);
+	add(&g, subject, RDF_TYPE, iri(STATUS "BitstringStatusList"));
+	add(&g, subject, STATUS "statusPurpose", literal("revocation", NULL));
+	add(&g, subject, STATUS "encodedList",
+	    literal(l->encoded_list, SEC "multibase"));
+	/* No blank node: nothing to label, nothing to refuse. */
+	if (canonicalize(&g, out, why) != 0)
+		abort();
+	buf_release(&sid);
 }

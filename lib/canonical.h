@@ -10,7 +10,8 @@
  * <xsd:dateTime>, its hashed <https://www.w3.org/2001/XMLSchema#boolean>).
  *
  * The document has three blank nodes (the credentialSubject, its
- * identifier and the achievement's criteria).  They are labelled as
+ * identifier and the achievement's criteria); the images and the status
+ * entry have IRIs and are named nodes.  They are labelled as
  * RDFC-1.0 says: each gets the SHA-256 of its first-degree quads, and the
  * labels _:c14n0, _:c14n1, _:c14n2 go to them in the order of those
  * hashes.  Should two hashes be equal, the N-degree algorithm would be
@@ -40,6 +41,16 @@ int canonical_document(const struct credential *c, struct buf *out,
 /* Append the canonical N-Quads of c's proof options (the proof without
  * its proofValue, under the credential's @context) to out. */
 void canonical_proof(const struct credential *c, struct buf *out);
+
+/* The same for the eddsa-rdfc-2022 proof options of any document signed
+ * by the key pk at time t: the options are the same quads under the VC
+ * 2.0 context alone, which is where their terms come from. */
+void canonical_proof_options(const unsigned char pk[32], int64_t t,
+    struct buf *out);
+
+/* Append the canonical N-Quads of the status list credential l, without
+ * its proof, to out.  It has no blank node. */
+void canonical_list(const struct credential_list *l, struct buf *out);
 
 /* Append s as an N-Quads string literal, quotes included. */
 void canonical_literal(struct buf *out, const char *s);

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "canonical.h"
 #include "credential.h"
+#include "email.h"
 #include "json.h"
 #include "multibase.h"
 #include "proof.h"
@@ -135,6 +136,91 @@ is_iri(const char *s)
 	    strspn(s, allowed) == n;
 }
 
+int
+credential_is_url(const char *s, int https)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%";
+	size_t n = strlen(s), rest;
+
+	if (strncmp(s, "https://", 8) == 0)
+		rest = 8;
+	else if (!https && strncmp(s, "http://", 7) == 0)
+		rest = 7;
+	else
+		return 0;
+	return n > rest && n <= CREDENTIAL_URL_MAX && strspn(s, allowed) == n &&
+	    s[rest] != '/';
+}
+
+int
+credential_is_image(const char *s)
+{
+	static const char *const heads[] = { "data:image/png;base64,",
+	    "data:image/svg+xml;base64," };
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	size_t i, n = strlen(s), h, body, pad;
+
+	if (credential_is_url(s, 1))
+		return 1;
+	for (i = 0; i < sizeof heads / sizeof *heads; i++)
+		if (strncmp(s, heads[i], strlen(heads[i])) == 0)
+			break;
+	if (i == sizeof heads / sizeof *heads || n > CREDENTIAL_IMAGE_URI_MAX)
+		return 0;
+	h = strlen(heads[i]);
+	body = strspn(s + h, b64);
+	pad = strspn(s + h + body, "=");
+	return body > 0 && h + body + pad == n && (body + pad) % 4 == 0 &&
+	    pad <= 2;
+}
+
+int
+credential_is_achievement_type(const char *s)
+{
+	static const char *const types[] = { "Achievement",
+	    "ApprenticeshipCertificate", "Assessment", "Assignment",
+	    "AssociateDegree", "Award", "Badge", "BachelorDegree",
+	    "Certificate", "CertificateOfCompletion", "Certification",
+	    "CommunityService", "Competency", "Course", "CoCurricular",
+	    "Degree", "Diploma", "DoctoralDegree", "Fieldwork",
+	    "GeneralEducationDevelopment", "JourneymanCertificate",
+	    "LearningProgram", "License", "Membership",
+	    "ProfessionalDoctorate", "QualityAssuranceCredential",
+	    "MasterCertificate", "MasterDegree", "MicroCredential",
+	    "ResearchDoctorate", "SecondarySchoolDiploma" };
+	static const char ext[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+	    "QRSTUVWXYZ0123456789.-_";
+	size_t i;
+
+	for (i = 0; i < sizeof types / sizeof *types; i++)
+		if (strcmp(s, types[i]) == 0)
+			return 1;
+	return strncmp(s, "ext:", 4) == 0 && s[4] && strlen(s) <= 128 &&
+	    strspn(s + 4, ext) == strlen(s + 4);
+}
+
+/* An address as email_check takes it, in lowercase already. */
+static int
+is_email(const char *s)
+{
+	char copy[256], why[EMAIL_WHY_MAX];
+	size_t n = strlen(s);
+
+	if (n >= sizeof copy)
+		return 0;
+	memcpy(copy, s, n + 1);
+	return email_check(copy, n, why) == 0 && strcmp(copy, s) == 0;
+}
+
+/* Whether an optional field is there. */
+static int
+present(const char *s)
+{
+	return s && *s;
+}
+
 static int
 is_text(const char *s)
 {
@@ -220,6 +306,34 @@ credential_check(const struct credential *c, char why[CREDENTIAL_WHY_MAX])
 	if (strcmp(c->achievement_id, c->id) == 0)
 		return fail(why, "'%s' is the credential's own id",
 		    "credentialSubject.achievement.id");
+	if (present(c->issuer_url) && !credential_is_url(c->issuer_url, 0))
+		return fail(why, "'%s' is not an http or https URL of RFC 3986 "
+		    "characters", "issuer.url");
+	if (present(c->issuer_email) && !is_email(c->issuer_email))
+		return fail(why, "'%s' is not an email address in lowercase",
+		    "issuer.email");
+	if (present(c->issuer_description) && !is_text(c->issuer_description))
+		return fail(why, "'%s' is not UTF-8", "issuer.description");
+	if (present(c->issuer_image) && !credential_is_image(c->issuer_image))
+		return fail(why, "'%s' is not an https URL or a data URI of a "
+		    "PNG or SVG image", "issuer.image.id");
+	if (present(c->achievement_image) &&
+	    !credential_is_image(c->achievement_image))
+		return fail(why, "'%s' is not an https URL or a data URI of a "
+		    "PNG or SVG image", "credentialSubject.achievement.image.id");
+	if (present(c->achievement_type) &&
+	    !credential_is_achievement_type(c->achievement_type))
+		return fail(why, "'%s' is not an Open Badges achievement type",
+		    "credentialSubject.achievement.achievementType");
+	if (present(c->status_list) && (!credential_is_url(c->status_list, 1) ||
+	    strchr(c->status_list, '#')))
+		return fail(why, "'%s' is not an https URL without a fragment",
+		    "credentialStatus.statusListCredential");
+	if (present(c->status_list) &&
+	    c->status_index >= CREDENTIAL_STATUS_INDEX_MAX)
+		return fail(why, "'%s' is not below %lu",
+		    "credentialStatus.statusListIndex",
+		    CREDENTIAL_STATUS_INDEX_MAX);
 	if (c->proof_value[0] && proof_decode(c->proof_value, sig) != 0)
 		return fail(why, "'%s' is not z and the base58btc of a "
 		    "64-byte signature", "proof.proofValue");
@@ -293,6 +407,26 @@ w_close(struct writer *w, int c)
 	w->first = 0;
 }
 
+/* A string member, when it is there. */
+static void
+w_optional(struct writer *w, const char *key, const char *s)
+{
+	if (present(s))
+		w_string(w, key, s);
+}
+
+/* An "image" member, when there is one: an Image with its IRI. */
+static void
+w_image(struct writer *w, const char *id)
+{
+	if (!present(id))
+		return;
+	w_open(w, "image", '{');
+	w_string(w, "id", id);
+	w_string(w, "type", "Image");
+	w_close(w, '}');
+}
+
 /* A "type" array of one or two names. */
 static void
 w_types(struct writer *w, const char *t1, const char *t2)
@@ -326,6 +460,10 @@ credential_write_json(const struct credential *c, struct buf *out,
 	w_string(&w, "id", did);
 	w_types(&w, "Profile", NULL);
 	w_string(&w, "name", c->issuer_name);
+	w_optional(&w, "url", c->issuer_url);
+	w_optional(&w, "email", c->issuer_email);
+	w_optional(&w, "description", c->issuer_description);
+	w_image(&w, c->issuer_image);
 	w_close(&w, '}');
 	w_time(&w, "validFrom", c->valid_from);
 	if (c->valid_until)
@@ -348,17 +486,35 @@ credential_write_json(const struct credential *c, struct buf *out,
 	w_open(&w, "achievement", '{');
 	w_string(&w, "id", c->achievement_id);
 	w_types(&w, "Achievement", NULL);
+	w_optional(&w, "achievementType", c->achievement_type);
 	w_string(&w, "name", c->achievement_name);
 	w_string(&w, "description", c->achievement_description);
 	w_open(&w, "criteria", '{');
 	w_string(&w, "narrative", c->criteria);
 	w_close(&w, '}');
+	w_image(&w, c->achievement_image);
 	w_close(&w, '}');
 	w_close(&w, '}');
 
+	if (present(c->status_list)) {
+		char index[24];
+		struct buf id = BUF_INIT;
+
+		snprintf(index, sizeof index, "%lu", c->status_index);
+		buf_printf(&id, "%s#%s", c->status_list, index);
+		w_open(&w, "credentialStatus", '{');
+		w_string(&w, "id", id.p);
+		w_string(&w, "type", "BitstringStatusListEntry");
+		w_string(&w, "statusPurpose", "revocation");
+		w_string(&w, "statusListIndex", index);
+		w_string(&w, "statusListCredential", c->status_list);
+		w_close(&w, '}');
+		buf_release(&id);
+	}
 	if (c->proof_value[0]) {
 		didkey_vm_from_ed25519(c->issuer_pk, vm);
-		w_open(&w, "proof", '{');
+		w_open(&w, "proof", '[');
+		w_open(&w, NULL, '{');
 		w_string(&w, "type", "DataIntegrityProof");
 		w_string(&w, "cryptosuite", "eddsa-rdfc-2022");
 		w_time(&w, "created", c->created);
@@ -366,6 +522,7 @@ credential_write_json(const struct credential *c, struct buf *out,
 		w_string(&w, "proofPurpose", "assertionMethod");
 		w_string(&w, "proofValue", c->proof_value);
 		w_close(&w, '}');
+		w_close(&w, ']');
 	}
 	w_close(&w, '}');
 	buf_addc(out, '\n');
@@ -521,6 +678,39 @@ string(struct reader *r, const struct json *obj, const char *path,
 	return 0;
 }
 
+static int types(struct reader *r, const struct json *obj, const char *path,
+    const char *t1, const char *t2);
+
+/* A string member, when it is there; *out stays NULL when not. */
+static int
+optional(struct reader *r, const struct json *obj, const char *path,
+    const char *key, const char **out)
+{
+	if (!json_get(obj, key))
+		return 0;
+	return string(r, obj, path, key, out);
+}
+
+/* An "image" member, when it is there: an Image object with its IRI in
+ * *out. */
+static int
+image(struct reader *r, const struct json *obj, const char *path,
+    const char **out)
+{
+	static const char *const names[] = { "id", "type", NULL };
+	const struct json *v;
+	char full[128];
+
+	if (!json_get(obj, "image"))
+		return 0;
+	snprintf(full, sizeof full, "%s.image", path);
+	if (!(v = object(r, obj, path, "image", names)) ||
+	    string(r, v, full, "id", out) != 0 ||
+	    types(r, v, full, "Image", NULL) != 0)
+		return -1;
+	return 0;
+}
+
 /* A string member that must equal want. */
 static int
 constant(struct reader *r, const struct json *obj, const char *path,
@@ -605,7 +795,8 @@ read_context(struct reader *r, const struct json *doc)
 static int
 read_issuer(struct reader *r, const struct json *doc, struct credential *c)
 {
-	static const char *const names[] = { "id", "type", "name", NULL };
+	static const char *const names[] = { "id", "type", "name", "url",
+	    "email", "description", "image", NULL };
 	char did[DIDKEY_MAX];
 	const struct json *v;
 	const char *id;
@@ -619,7 +810,12 @@ read_issuer(struct reader *r, const struct json *doc, struct credential *c)
 	if (strcmp(did, id) != 0)
 		return bad(r, "issuer", "id", "is not an Ed25519 did:key");
 	if (types(r, v, "issuer", "Profile", NULL) != 0 ||
-	    string(r, v, "issuer", "name", &c->issuer_name) != 0)
+	    string(r, v, "issuer", "name", &c->issuer_name) != 0 ||
+	    optional(r, v, "issuer", "url", &c->issuer_url) != 0 ||
+	    optional(r, v, "issuer", "email", &c->issuer_email) != 0 ||
+	    optional(r, v, "issuer", "description",
+	    &c->issuer_description) != 0 ||
+	    image(r, v, "issuer", &c->issuer_image) != 0)
 		return -1;
 	return 0;
 }
@@ -658,8 +854,8 @@ static int
 read_achievement(struct reader *r, const struct json *subject,
     struct credential *c)
 {
-	static const char *const names[] = { "id", "type", "name",
-	    "description", "criteria", NULL };
+	static const char *const names[] = { "id", "type", "achievementType",
+	    "name", "description", "criteria", "image", NULL };
 	static const char *const criteria_names[] = { "narrative", NULL };
 	static const char path[] = "credentialSubject.achievement";
 	const struct json *a, *crit;
@@ -669,9 +865,12 @@ read_achievement(struct reader *r, const struct json *subject,
 		return -1;
 	if (string(r, a, path, "id", &c->achievement_id) != 0 ||
 	    types(r, a, path, "Achievement", NULL) != 0 ||
+	    optional(r, a, path, "achievementType",
+	    &c->achievement_type) != 0 ||
 	    string(r, a, path, "name", &c->achievement_name) != 0 ||
 	    string(r, a, path, "description",
-	    &c->achievement_description) != 0)
+	    &c->achievement_description) != 0 ||
+	    image(r, a, path, &c->achievement_image) != 0)
 		return -1;
 	if (!(crit = object(r, a, path, "criteria", criteria_names)))
 		return -1;
@@ -696,35 +895,80 @@ read_subject(struct reader *r, const struct json *doc, struct credential *c)
 	return 0;
 }
 
+/* credentialStatus, when there is one: a BitstringStatusListEntry whose
+ * id is its list and its index. */
 static int
-read_proof(struct reader *r, const struct json *doc, struct credential *c)
+read_status(struct reader *r, const struct json *doc, struct credential *c)
+{
+	static const char *const names[] = { "id", "type", "statusPurpose",
+	    "statusListIndex", "statusListCredential", NULL };
+	static const char path[] = "credentialStatus";
+	const struct json *v;
+	const char *id, *index;
+	unsigned long i;
+	char want[32];
+	size_t n;
+
+	if (!json_get(doc, path))
+		return 0;
+	if (!(v = object(r, doc, "", path, names)) ||
+	    string(r, v, path, "id", &id) != 0 ||
+	    constant(r, v, path, "type", "BitstringStatusListEntry") != 0 ||
+	    constant(r, v, path, "statusPurpose", "revocation") != 0 ||
+	    string(r, v, path, "statusListIndex", &index) != 0 ||
+	    string(r, v, path, "statusListCredential", &c->status_list) != 0)
+		return -1;
+	if (parse_ulong(index, 0, CREDENTIAL_STATUS_INDEX_MAX - 1, &i) != 0 ||
+	    (index[0] == '0' && index[1]))
+		return bad(r, path, "statusListIndex", "is not a decimal "
+		    "index");
+	c->status_index = i;
+	snprintf(want, sizeof want, "#%lu", i);
+	n = strlen(c->status_list);
+	if (strncmp(id, c->status_list, n) != 0 || strcmp(id + n, want) != 0)
+		return bad(r, path, "id", "is not the status list's URL, # "
+		    "and the index");
+	return 0;
+}
+
+/* The proof of a document signed by pk: an array of the one proof, or
+ * (as credentials issued before carry it) that proof alone.  Its created
+ * goes to *created, its proofValue to value. */
+static int
+read_proof(struct reader *r, const struct json *doc,
+    const unsigned char pk[32], int64_t *created,
+    char value[PROOF_VALUE_MAX])
 {
 	static const char *const names[] = { "type", "cryptosuite",
 	    "created", "verificationMethod", "proofPurpose", "proofValue",
 	    NULL };
 	char vm[DIDKEY_VM_MAX];
-	const struct json *p;
+	const struct json *p = json_get(doc, "proof");
 	const char *s;
 
-	if (!json_get(doc, "proof"))
+	if (!p)
 		return 0;
-	if (!(p = object(r, doc, "", "proof", names)) ||
+	if (p->type == JSON_ARRAY && p->len == 1)
+		p = &p->items[0];
+	if (p->type != JSON_OBJECT)
+		return bad(r, "", "proof", "is not one proof");
+	if (only(r, p, "proof", names) != 0 ||
 	    types(r, p, "proof", "DataIntegrityProof", NULL) != 0 ||
 	    constant(r, p, "proof", "cryptosuite", "eddsa-rdfc-2022") != 0 ||
-	    time_member(r, p, "proof", "created", &c->created) != 0 ||
+	    time_member(r, p, "proof", "created", created) != 0 ||
 	    constant(r, p, "proof", "proofPurpose", "assertionMethod") != 0 ||
 	    string(r, p, "proof", "verificationMethod", &s) != 0)
 		return -1;
-	didkey_vm_from_ed25519(c->issuer_pk, vm);
+	didkey_vm_from_ed25519(pk, vm);
 	if (strcmp(s, vm) != 0)
 		return bad(r, "proof", "verificationMethod", "is not the "
 		    "issuer's key");
 	if (string(r, p, "proof", "proofValue", &s) != 0)
 		return -1;
-	if (strlen(s) >= sizeof c->proof_value)
+	if (strlen(s) >= PROOF_VALUE_MAX)
 		return bad(r, "proof", "proofValue", "is not z and the "
 		    "base58btc of a 64-byte signature");
-	memcpy(c->proof_value, s, strlen(s) + 1);
+	memcpy(value, s, strlen(s) + 1);
 	return 0;
 }
 
@@ -749,7 +993,7 @@ credential_parse(struct credential *c, const struct json *doc,
 {
 	static const char *const names[] = { "@context", "id", "type",
 	    "name", "issuer", "validFrom", "validUntil", "awardedDate",
-	    "credentialSubject", "proof", NULL };
+	    "credentialSubject", "credentialStatus", "proof", NULL };
 	struct reader r = { why };
 	const char *id;
 
@@ -771,7 +1015,172 @@ credential_parse(struct credential *c, const struct json *doc,
 	    read_valid_until(&r, doc, c) != 0 ||
 	    time_member(&r, doc, "", "awardedDate", &c->awarded) != 0 ||
 	    read_subject(&r, doc, c) != 0 ||
-	    read_proof(&r, doc, c) != 0)
+	    read_status(&r, doc, c) != 0 ||
+	    read_proof(&r, doc, c->issuer_pk, &c->created,
+	    c->proof_value) != 0)
 		return -1;
 	return credential_check(c, why);
+}
+
+/* ---- the status list credential ---- */
+
+static int
+list_check(const struct credential_list *l, char why[CREDENTIAL_WHY_MAX])
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789-_";
+	unsigned char sig[64];
+
+	if (!l->id || !credential_is_url(l->id, 1) || strchr(l->id, '#'))
+		return fail(why, "'%s' is not an https URL without a fragment",
+		    "id");
+	if (check_time(l->valid_from, "validFrom", why) ||
+	    check_time(l->created, "proof.created", why))
+		return -1;
+	if (!l->encoded_list || l->encoded_list[0] != 'u' ||
+	    !l->encoded_list[1] ||
+	    strspn(l->encoded_list + 1, b64) != strlen(l->encoded_list + 1))
+		return fail(why, "'%s' is not u and base64url",
+		    "credentialSubject.encodedList");
+	if (l->proof_value[0] && proof_decode(l->proof_value, sig) != 0)
+		return fail(why, "'%s' is not z and the base58btc of a "
+		    "64-byte signature", "proof.proofValue");
+	return 0;
+}
+
+static void
+list_write(const struct credential_list *l, struct buf *out)
+{
+	struct writer w = { out, 0, 1 };
+	char did[DIDKEY_MAX], vm[DIDKEY_VM_MAX];
+	struct buf subject = BUF_INIT;
+
+	didkey_from_ed25519(l->issuer_pk, did);
+	buf_printf(&subject, "%s#list", l->id);
+	w_open(&w, NULL, '{');
+	w_open(&w, "@context", '[');
+	w_string(&w, NULL, CREDENTIAL_CONTEXT_VC);
+	w_close(&w, ']');
+	w_string(&w, "id", l->id);
+	w_types(&w, "VerifiableCredential", "BitstringStatusListCredential");
+	w_string(&w, "issuer", did);
+	w_time(&w, "validFrom", l->valid_from);
+	w_open(&w, "credentialSubject", '{');
+	w_string(&w, "id", subject.p);
+	w_string(&w, "type", "BitstringStatusList");
+	w_string(&w, "statusPurpose", "revocation");
+	w_string(&w, "encodedList", l->encoded_list);
+	w_close(&w, '}');
+	if (l->proof_value[0]) {
+		didkey_vm_from_ed25519(l->issuer_pk, vm);
+		w_open(&w, "proof", '[');
+		w_open(&w, NULL, '{');
+		w_string(&w, "type", "DataIntegrityProof");
+		w_string(&w, "cryptosuite", "eddsa-rdfc-2022");
+		w_time(&w, "created", l->created);
+		w_string(&w, "verificationMethod", vm);
+		w_string(&w, "proofPurpose", "assertionMethod");
+		w_string(&w, "proofValue", l->proof_value);
+		w_close(&w, '}');
+		w_close(&w, ']');
+	}
+	w_close(&w, '}');
+	buf_addc(out, '\n');
+	buf_release(&subject);
+}
+
+static void
+list_hash(const struct credential_list *l, unsigned char hash[64])
+{
+	struct buf doc = BUF_INIT, opts = BUF_INIT;
+
+	canonical_list(l, &doc);
+	canonical_proof_options(l->issuer_pk, l->created, &opts);
+	proof_hash(opts.p, opts.len, doc.p, doc.len, hash);
+	buf_release(&doc);
+	buf_release(&opts);
+}
+
+int
+credential_list_build_signed(struct credential_list *l,
+    const unsigned char sk[64], struct buf *out,
+    char why[CREDENTIAL_WHY_MAX])
+{
+	unsigned char pk[32], hash[64];
+
+	l->proof_value[0] = '\0';
+	if (list_check(l, why) != 0)
+		return -1;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	if (memcmp(pk, l->issuer_pk, sizeof pk) != 0)
+		return fail(why, "%s", "the secret key is not the issuer's");
+	list_hash(l, hash);
+	proof_sign(hash, sk, l->proof_value);
+	list_write(l, out);
+	return 0;
+}
+
+int
+credential_list_verify(const struct credential_list *l,
+    char why[CREDENTIAL_WHY_MAX])
+{
+	unsigned char hash[64];
+
+	if (!l->proof_value[0])
+		return fail(why, "%s", "no proof");
+	if (list_check(l, why) != 0)
+		return -1;
+	list_hash(l, hash);
+	if (proof_verify(hash, l->issuer_pk, l->proof_value) != 0)
+		return fail(why, "%s", "signature does not match");
+	return 0;
+}
+
+int
+credential_list_parse(struct credential_list *l, const struct json *doc,
+    char why[CREDENTIAL_WHY_MAX])
+{
+	static const char *const names[] = { "@context", "id", "type",
+	    "issuer", "validFrom", "credentialSubject", "proof", NULL };
+	static const char *const subject_names[] = { "id", "type",
+	    "statusPurpose", "encodedList", NULL };
+	static const char path[] = "credentialSubject";
+	struct reader r = { why };
+	const struct json *ctx, *sub;
+	const char *issuer, *sid;
+	char did[DIDKEY_MAX];
+	size_t n;
+
+	memset(l, 0, sizeof *l);
+	if (doc->type != JSON_OBJECT)
+		return fail(why, "%s", "not a JSON object");
+	if (only(&r, doc, "", names) != 0 ||
+	    !(ctx = member(&r, doc, "", "@context", 1)))
+		return -1;
+	if (ctx->type != JSON_ARRAY || ctx->len != 1 ||
+	    !is_string(&ctx->items[0], CREDENTIAL_CONTEXT_VC))
+		return bad(&r, "", "@context", "is not the VC 2.0 context");
+	if (string(&r, doc, "", "id", &l->id) != 0 ||
+	    types(&r, doc, "", "VerifiableCredential",
+	    "BitstringStatusListCredential") != 0 ||
+	    string(&r, doc, "", "issuer", &issuer) != 0)
+		return -1;
+	if (didkey_to_ed25519(issuer, l->issuer_pk) != 0)
+		return bad(&r, "", "issuer", "is not an Ed25519 did:key");
+	didkey_from_ed25519(l->issuer_pk, did);
+	if (strcmp(did, issuer) != 0)
+		return bad(&r, "", "issuer", "is not an Ed25519 did:key");
+	if (time_member(&r, doc, "", "validFrom", &l->valid_from) != 0 ||
+	    !(sub = object(&r, doc, "", path, subject_names)) ||
+	    string(&r, sub, path, "id", &sid) != 0 ||
+	    types(&r, sub, path, "BitstringStatusList", NULL) != 0 ||
+	    constant(&r, sub, path, "statusPurpose", "revocation") != 0 ||
+	    string(&r, sub, path, "encodedList", &l->encoded_list) != 0 ||
+	    read_proof(&r, doc, l->issuer_pk, &l->created,
+	    l->proof_value) != 0)
+		return -1;
+	n = strlen(l->id);
+	if (strncmp(sid, l->id, n) != 0 || strcmp(sid + n, "#list") != 0)
+		return bad(&r, path, "id", "is not the list's URL and #list");
+	return list_check(l, why);
 }

@@ -15,7 +15,8 @@
  *	  "type": [ "VerifiableCredential", "OpenBadgeCredential" ],
  *	  "name": NAME,
  *	  "issuer": { "id": "did:key:z6Mk...", "type": [ "Profile" ],
- *	              "name": ISSUER_NAME },
+ *	              "name": ISSUER_NAME, "url": ..., "email": ...,
+ *	              "description": ..., "image": { "id": ..., "type": "Image" } },
  *	  "validFrom": ..., "validUntil": ... (optional), "awardedDate": ...,
  *	  "credentialSubject": {
  *	    "type": [ "AchievementSubject" ],
@@ -24,13 +25,24 @@
  *	        "identityType": "emailAddress", "hashed": true,
  *	        "identityHash": "sha256$<hex>", "salt": SALT } ],
  *	    "achievement": { "id": IRI, "type": [ "Achievement" ],
- *	        "name": ..., "description": ..., "criteria": { "narrative": ... } }
+ *	        "achievementType": ..., "name": ..., "description": ...,
+ *	        "criteria": { "narrative": ... },
+ *	        "image": { "id": ..., "type": "Image" } }
  *	  },
- *	  "proof": { "type": "DataIntegrityProof",
+ *	  "credentialStatus": { "id": LIST "#" INDEX,
+ *	    "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+ *	    "statusListIndex": INDEX, "statusListCredential": LIST },
+ *	  "proof": [ { "type": "DataIntegrityProof",
  *	    "cryptosuite": "eddsa-rdfc-2022", "created": ...,
  *	    "verificationMethod": "did:key:z6Mk...#z6Mk...",
- *	    "proofPurpose": "assertionMethod", "proofValue": "z..." }
+ *	    "proofPurpose": "assertionMethod", "proofValue": "z..." } ]
  *	}
+ *
+ * The issuer's url, email, description and image, the achievement's
+ * achievementType and image, and the credentialStatus are there when
+ * their fields are set, and only then.  The proof is an array of the one
+ * proof, as the Open Badges 3.0 JSON Schema requires; a reader also takes
+ * the single object that credentials issued before carry.
  *
  * The recipient's name is the AchievementSubject's "name" (schema.org
  * name, which the Open Badges 3.0 context defines for every node); the
@@ -92,6 +104,25 @@
 /* The largest credential JSON a reader accepts, in bytes. */
 #define CREDENTIAL_JSON_MAX 1048576
 
+/*
+ * An image IRI is an https URL of at most CREDENTIAL_URL_MAX RFC 3986
+ * characters, or a data URI of a PNG or an SVG image in base64,
+ * "data:image/png;base64,..." or "data:image/svg+xml;base64,...", of at
+ * most CREDENTIAL_IMAGE_URI_MAX characters (an image of 64 KiB).
+ */
+#define CREDENTIAL_URL_MAX 2048
+#define CREDENTIAL_IMAGE_URI_MAX 87500
+#define CREDENTIAL_STATUS_INDEX_MAX 2147483648UL
+
+/* Whether s is an http or https URL (https only, when https), at most
+ * CREDENTIAL_URL_MAX characters, all of RFC 3986; and whether s is an
+ * image IRI as above. */
+int credential_is_url(const char *s, int https);
+int credential_is_image(const char *s);
+
+/* Whether s is an achievementType credentials may carry. */
+int credential_is_achievement_type(const char *s);
+
 /* The latest time a credential can carry: 9999-12-31T23:59:59Z. */
 #define CREDENTIAL_TIME_LAST INT64_C(253402300799)
 
@@ -115,6 +146,21 @@ struct credential {
 	const char *achievement_name;
 	const char *achievement_description;
 	const char *criteria;		/* the criteria's narrative */
+
+	/* Optional; NULL or "" for none. */
+	const char *issuer_url;		/* an http or https URL */
+	const char *issuer_email;	/* an address email_check takes */
+	const char *issuer_description;
+	const char *issuer_image;	/* an image IRI, see below */
+	const char *achievement_type;	/* an Open Badges AchievementType,
+					 * or "ext:" and [A-Za-z0-9._-] */
+	const char *achievement_image;	/* an image IRI */
+	const char *status_list;	/* the https URL of the status list
+					 * credential; none: no
+					 * credentialStatus */
+	unsigned long status_index;	/* the credential's bit in it, below
+					 * CREDENTIAL_STATUS_INDEX_MAX */
+
 	int64_t created;		/* the proof's created */
 	char proof_value[PROOF_VALUE_MAX];	/* "z" + base58btc of the
 					 * signature; "" when unsigned */
@@ -187,6 +233,49 @@ int credential_parse(struct credential *c, const struct json *doc,
  * at: the caller decides what expiry means to it.
  */
 int credential_verify(const struct credential *c,
+    char why[CREDENTIAL_WHY_MAX]);
+
+/*
+ * The status list credential an organization publishes (W3C Bitstring
+ * Status List v1.0), of one fixed shape too, signed as a credential is:
+ *
+ *	{
+ *	  "@context": [ VC 2.0 ],
+ *	  "id": URL,
+ *	  "type": [ "VerifiableCredential", "BitstringStatusListCredential" ],
+ *	  "issuer": "did:key:z6Mk...",
+ *	  "validFrom": ...,
+ *	  "credentialSubject": { "id": URL "#list",
+ *	    "type": "BitstringStatusList", "statusPurpose": "revocation",
+ *	    "encodedList": "u..." },
+ *	  "proof": [ { ... as a credential's ... } ]
+ *	}
+ *
+ * It has no validUntil: it stands until a newer one replaces it.
+ */
+struct credential_list {
+	const char *id;			/* its https URL, no fragment */
+	unsigned char issuer_pk[32];
+	int64_t valid_from;
+	const char *encoded_list;	/* "u" + base64url(GZIP(bits)), see
+					 * bitstring.h */
+	int64_t created;		/* the proof's created */
+	char proof_value[PROOF_VALUE_MAX];	/* "" when unsigned */
+};
+
+/* Sign l with sk (whose public half is l->issuer_pk) and append it as
+ * JSON to out; 0, or -1 with why. */
+int credential_list_build_signed(struct credential_list *l,
+    const unsigned char sk[64], struct buf *out,
+    char why[CREDENTIAL_WHY_MAX]);
+
+/* Fill l from a parsed document, its strings pointing into doc; 0, or -1
+ * with why when it is not a status list credential of the shape above. */
+int credential_list_parse(struct credential_list *l, const struct json *doc,
+    char why[CREDENTIAL_WHY_MAX]);
+
+/* Check l's proof against l->issuer_pk; 0, or -1 with why. */
+int credential_list_verify(const struct credential_list *l,
     char why[CREDENTIAL_WHY_MAX]);
 
 #endif

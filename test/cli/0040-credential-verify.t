@@ -6,9 +6,11 @@
 # from stdin.  Then what concerns several inputs: order, unreadable files,
 # the size limit and the options.
 #
-# good, forever, expired, future and controls were written by
+# good, forever, expired, future, controls and full were written by
 # `build/test/interop/gen -e DIR` (signed with the W3C vc-di-eddsa test
-# key); the other cases are good.json edited as their names say.
+# key); legacy-proof-object is good.json as credpipe wrote it before the
+# proof became an array; the other cases are good.json or full.json
+# edited as their names say.
 . "$(dirname "$0")/lib.sh"
 
 corpus=$TOP/test/cli/credential-verify

@@ -24,7 +24,7 @@ is "gen: $count credential files" "$(ls creds | grep -c '^[0-9]*\.json$')" \
 run "$gen" -e creds
 exits "gen -e: the examples" 0
 for f in good.json good.nq forever.json expired.json future.json \
-    controls.json; do
+    controls.json full.json; do
 	same "gen -e: $f is the corpus's" "creds/$f" "$corpus/$f"
 done
 
@@ -37,7 +37,7 @@ run node "$interop/check.js" creds
 exits "node: every check passes" 0
 grep '^#' out >summary
 diag summary
-n=$((count + 5))
+n=$((count + 6))
 has "node: canonical forms equal jsonld.canonize" summary \
     "# canonical: $n of $n documents and $n of $n proof options equal"
 has "node: safe-mode expansion keeps every property" summary \
@@ -48,7 +48,7 @@ has "node: the verifier accepts ours and rejects tampered copies" summary \
 # credential-verify, on the same files in the same order.
 grep -v '^#' out >node.verdicts
 is "node: a verdict for every file" "$(wc -l <node.verdicts)" \
-    $((count * 4 + 5))
+    $((count * 4 + 6))
 sed 's|^|creds/|; s| .*||' node.verdicts >files
 # shellcheck disable=SC2046
 credential-verify $(cat files) >ours 2>ours.err
@@ -56,8 +56,8 @@ cut -d ' ' -f 1 ours >ours.verdicts
 cut -d ' ' -f 2 node.verdicts >node.words
 same "credential-verify agrees with the node verifier on every file" \
     ours.verdicts node.words
-is "credential-verify: $((count + 3)) OK" "$(grep -c '^OK ' ours)" \
-    $((count + 3))
+is "credential-verify: $((count + 4)) OK" "$(grep -c '^OK ' ours)" \
+    $((count + 4))
 is "credential-verify: nothing on stderr" "$(wc -c <ours.err)" 0
 
 # The recipient's name comes back as written, hostile text and all, with
@@ -72,5 +72,15 @@ run node -e '
 grep -F "OK $(sed -n 's/^  "id": "\(.*\)",$/\1/p' creds/0001.json) " ours \
     >got.line
 same "credential-verify prints the recipient's name, escaped" got.line out
+
+# 1EdTech's Open Badges 3.0 JSON Schema: every credential we write is
+# valid; one issued before, with its proof an object, is not.
+run node "$interop/schema.js" creds/[0-9]*[0-9].json creds/good.json \
+    creds/full.json
+exits "schema: every credential is valid" 0
+has "schema: all of them" out "# schema: $((count + 2)) of $((count + 2)) valid"
+run node "$interop/schema.js" "$corpus/legacy-proof-object.json"
+exits "schema: a proof that is an object is refused" 1
+has "schema: saying so" out "/proof must be array"
 
 done_testing

@@ -1,7 +1,8 @@
 /*
  * fuzz_credential.c: a libFuzzer target for what credential-verify reads
  * from anyone: the strict JSON reader, the credential parser and the
- * proof check.
+ * proof check, and the status list credential parser, its proof check
+ * and the decoding of its encodedList.
  *
  * Whatever the input, nothing may crash; and a document that parses as a
  * credential must write back as JSON that parses again to the same
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bitstring.h"
 #include "buf.h"
 #include "credential.h"
 #include "json.h"
@@ -25,7 +27,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char jwhy[JSON_WHY_MAX], why[CREDENTIAL_WHY_MAX];
+	char bwhy[BITSTRING_WHY_MAX];
 	struct credential c, again;
+	struct credential_list l;
+	struct buf bits = BUF_INIT;
 	struct json *doc, *doc2;
 	struct buf out = BUF_INIT;
 
@@ -47,6 +52,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    again.valid_until != c.valid_until)
 			abort();
 		json_free(doc2);
+	}
+	if (credential_list_parse(&l, doc, why) == 0) {
+		(void)credential_list_verify(&l, why);
+		if (bitstring_decode(l.encoded_list, &bits, bwhy) == 0 &&
+		    (bits.len < BITSTRING_LIST_SIZE / 8 ||
+		    bits.len > BITSTRING_BYTES_MAX))
+			abort();
+		buf_release(&bits);
 	}
 	buf_release(&out);
 	json_free(doc);

@@ -13,13 +13,18 @@
  * With -e it writes instead a few readable credentials signed with the
  * W3C vc-di-eddsa test key, the base of the test/cli/credential-verify
  * cases: good (valid until 2099), forever (no validUntil), expired,
- * future (valid from the year 9000) and controls (control characters in
- * the recipient's name), each as NAME.json, NAME.nq and NAME.proof.nq.
+ * future (valid from the year 9000), controls (control characters in
+ * the recipient's name) and full (every optional part: the issuer's url,
+ * email, description and image, the achievement's type and image, a
+ * credentialStatus), each as NAME.json, NAME.nq and NAME.proof.nq.
  *
  * Names, descriptions and criteria mix quotes, backslashes, TAB, CR, LF,
  * other control characters, U+007F, C1 controls, non-ASCII scripts,
  * emoji, line and paragraph separators, text that looks like N-Quads or
- * JSON-LD, and now and then a string tens of kilobytes long.  Times run
+ * JSON-LD, and now and then a string tens of kilobytes long.  About half
+ * carry each optional part of the credential (issuer url, email,
+ * description and image, achievement type and image, credentialStatus).
+ * Times run
  * from 2020 to 2025 for validFrom and from 2090 to 9999 for validUntil, so
  * that every credential is valid today.
  */
@@ -113,6 +118,70 @@ hostile(struct buf *b, int empty_ok)
 	return b->p;
 }
 
+/* An image IRI: a data URI of random base64 bytes, or an https URL. */
+static const char *
+random_image(struct buf *b)
+{
+	static const char *const heads[] = { "data:image/png;base64,",
+	    "data:image/svg+xml;base64," };
+	unsigned char bytes[600];
+	size_t n = 1 + below(sizeof bytes);
+	char *b64;
+
+	buf_reset(b);
+	if (below(4) == 0) {
+		buf_printf(b, "https://img.example.org/%u.png?s=%u&t=[x]",
+		    below(1000), below(10));
+		return b->p;
+	}
+	random_bytes(bytes, n);
+	b64 = xmalloc(sodium_base64_ENCODED_LEN(n,
+	    sodium_base64_VARIANT_ORIGINAL));
+	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(n,
+	    sodium_base64_VARIANT_ORIGINAL), bytes, n,
+	    sodium_base64_VARIANT_ORIGINAL);
+	buf_printf(b, "%s%s", heads[below(2)], b64);
+	free(b64);
+	return b->p;
+}
+
+/*
+ * The optional parts, each in about half the credentials: the issuer's
+ * url, email, description and image, the achievement's type and image
+ * (now and then the issuer's image again: one node, one quad), and a
+ * credentialStatus.
+ */
+static void
+optional_fields(struct credential *c, struct buf *desc, struct buf *img1,
+    struct buf *img2, struct buf *list)
+{
+	static const char *const urls[] = { "https://example.org",
+	    "http://example.org/a?b=c&d=[1]#top", "https://example.org/%41/" };
+	static const char *const types[] = { "Badge", "Certificate",
+	    "MicroCredential", "ext:Hackathon.2026_winner-1" };
+
+	if (below(2))
+		c->issuer_url = urls[below(3)];
+	if (below(2))
+		c->issuer_email = "badges@example.org";
+	if (below(2))
+		c->issuer_description = hostile(desc, 1);
+	if (below(2))
+		c->issuer_image = random_image(img1);
+	if (below(2))
+		c->achievement_type = types[below(4)];
+	if (below(2))
+		c->achievement_image = c->issuer_image && below(3) == 0 ?
+		    c->issuer_image : random_image(img2);
+	if (below(2)) {
+		buf_reset(list);
+		buf_printf(list, "https://status.example.org/lists/%u.json",
+		    below(5));
+		c->status_list = list->p;
+		c->status_index = below(131072);
+	}
+}
+
 static void
 random_uuid(char out[CREDENTIAL_ID_MAX])
 {
@@ -159,6 +228,43 @@ emit(const char *dir, const char *name, struct credential *c,
 	write_file(dir, name, ".proof.nq", &nq);
 	buf_release(&json);
 	buf_release(&nq);
+}
+
+/* The example with every optional part: full.json. */
+static void
+full(const char *dir, const unsigned char pk[32], const unsigned char *sk)
+{
+	static const char png[] = "data:image/png;base64,iVBORw0KGgoAAAANSUhEU"
+	    "gAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU"
+	    "5ErkJggg==";
+	struct credential c = { 0 };
+	char hash[CREDENTIAL_HASH_MAX];
+
+	c.id = "urn:uuid:5d3c1b2a-7e6f-4a89-b0c1-d2e3f4a5b6c7";
+	c.name = "Python 101";
+	memcpy(c.issuer_pk, pk, 32);
+	c.issuer_name = "Example University";
+	c.issuer_url = "https://university.example.org";
+	c.issuer_email = "badges@university.example.org";
+	c.issuer_description = "A university that issues badges.";
+	c.issuer_image = "https://university.example.org/logo.png";
+	if (credential_parse_time("2025-09-01T09:00:00Z", &c.valid_from) != 0)
+		errx(1, "bad time");
+	c.awarded = c.created = c.valid_from;
+	c.recipient_name = "Ada Lovelace";
+	c.salt = "5f1c0a7e9d3b2c4a6e8f0a1b2c3d4e5f";
+	credential_identity_hash("ada@example.org", c.salt, hash);
+	c.identity_hash = hash;
+	c.achievement_id = "https://example.org/badges/python-101";
+	c.achievement_type = "Certificate";
+	c.achievement_name = "Python 101";
+	c.achievement_description = "Writes, tests and documents small Python "
+	    "programs.";
+	c.criteria = "Passed the final project review.";
+	c.achievement_image = png;
+	c.status_list = "https://university.example.org/status/1.json";
+	c.status_index = 94567;
+	emit(dir, "full", &c, sk);
 }
 
 /* The readable examples of -e. */
@@ -215,6 +321,7 @@ examples(const char *dir)
 		c.criteria = "Passed the final project review.";
 		emit(dir, ex[i].name, &c, sk);
 	}
+	full(dir, pk, sk);
 }
 
 static void
@@ -236,7 +343,8 @@ main(int argc, char *argv[])
 	};
 	struct buf name = BUF_INIT, org = BUF_INIT, person = BUF_INIT;
 	struct buf badge = BUF_INIT, desc = BUF_INIT, crit = BUF_INIT;
-	struct buf email = BUF_INIT;
+	struct buf email = BUF_INIT, idesc = BUF_INIT, img1 = BUF_INIT;
+	struct buf img2 = BUF_INIT, list = BUF_INIT;
 	unsigned char seed[32], pk[32], sk[64];
 	char id[CREDENTIAL_ID_MAX], badge_id[CREDENTIAL_ID_MAX];
 	char salt[CREDENTIAL_SALT_MAX], hash[CREDENTIAL_HASH_MAX];
@@ -321,6 +429,7 @@ main(int argc, char *argv[])
 		cr.achievement_name = hostile(&badge, 0);
 		cr.achievement_description = hostile(&desc, 1);
 		cr.criteria = hostile(&crit, 1);
+		optional_fields(&cr, &idesc, &img1, &img2, &list);
 
 		snprintf(stem, sizeof stem, "%04u", i);
 		emit(argv[optind], stem, &cr, sk);
@@ -332,5 +441,9 @@ main(int argc, char *argv[])
 	buf_release(&desc);
 	buf_release(&crit);
 	buf_release(&email);
+	buf_release(&idesc);
+	buf_release(&img1);
+	buf_release(&img2);
+	buf_release(&list);
 	return 0;
 }

@@ -329,6 +329,147 @@ START_TEST(every_field_is_signed)
 }
 END_TEST
 
+/* full.json: every optional part, written back byte for byte, and each
+ * part under the signature. */
+START_TEST(full_round_trip)
+{
+	char jwhy[JSON_WHY_MAX], why[CREDENTIAL_WHY_MAX];
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	struct credential c, t;
+	struct json *doc;
+	int i;
+
+	unit_slurp(&text, "test/cli/credential-verify/full.json");
+	ck_assert_ptr_nonnull(doc = json_parse(text.p, text.len, jwhy));
+	ck_assert_msg(credential_parse(&c, doc, why) == 0, "%s", why);
+	ck_assert_str_eq(c.issuer_email, "badges@university.example.org");
+	ck_assert_str_eq(c.achievement_type, "Certificate");
+	ck_assert_str_eq(c.status_list,
+	    "https://university.example.org/status/1.json");
+	ck_assert_uint_eq(c.status_index, 94567);
+	ck_assert_int_eq(credential_write_json(&c, &out, why), 0);
+	ck_assert_str_eq(out.p, text.p);
+	ck_assert_int_eq(credential_verify(&c, why), 0);
+	for (i = 0; i < 8; i++) {
+		t = c;
+		switch (i) {
+		case 0: t.issuer_url = "https://university.example.org/x";
+			break;
+		case 1: t.issuer_email = NULL; break;
+		case 2: t.issuer_description = "Another."; break;
+		case 3: t.issuer_image = NULL; break;
+		case 4: t.achievement_type = "Badge"; break;
+		case 5: t.achievement_image = "https://example.org/b.png";
+			break;
+		case 6: t.status_index = 94568; break;
+		case 7: t.status_list = NULL; break;
+		}
+		ck_assert_msg(credential_verify(&t, why) == -1, "case %d", i);
+		ck_assert_str_eq(why, "signature does not match");
+	}
+	json_free(doc);
+	buf_release(&text);
+	buf_release(&out);
+}
+END_TEST
+
+/* The field rules of the optional parts. */
+START_TEST(optional_rules)
+{
+	static const struct {
+		const char *s;
+		int url, https, image;
+	} iris[] = {
+		{ "https://example.org", 1, 1, 1 },
+		{ "http://example.org/a?b=[1]", 1, 0, 0 },
+		{ "https://", 0, 0, 0 },
+		{ "https:///x", 0, 0, 0 },
+		{ "ftp://example.org", 0, 0, 0 },
+		{ "https://example.org/a b", 0, 0, 0 },
+		{ "https://example.org/\"", 0, 0, 0 },
+		{ "javascript:alert(1)", 0, 0, 0 },
+		{ "data:image/png;base64,iVBORw0KGgo=", 0, 0, 1 },
+		{ "data:image/svg+xml;base64,PHN2Zy8+", 0, 0, 1 },
+		{ "data:image/png;base64,", 0, 0, 0 },
+		{ "data:image/png;base64,iVBORw0KGgo", 0, 0, 0 },
+		{ "data:image/gif;base64,R0lGODlh", 0, 0, 0 },
+		{ "data:text/html;base64,PGI+", 0, 0, 0 },
+		{ "data:image/png,iVBORw0KGgo=", 0, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof iris / sizeof *iris; i++) {
+		ck_assert_msg(credential_is_url(iris[i].s, 0) == iris[i].url,
+		    "%s", iris[i].s);
+		ck_assert_msg(credential_is_url(iris[i].s, 1) == iris[i].https,
+		    "%s", iris[i].s);
+		ck_assert_msg(credential_is_image(iris[i].s) == iris[i].image,
+		    "%s", iris[i].s);
+	}
+	ck_assert(credential_is_achievement_type("Badge"));
+	ck_assert(credential_is_achievement_type("ext:Hackathon_2026.win-1"));
+	ck_assert(!credential_is_achievement_type("badge"));
+	ck_assert(!credential_is_achievement_type("ext:"));
+	ck_assert(!credential_is_achievement_type("ext:a b"));
+}
+END_TEST
+
+/* The status list credential: signed, written, read back, verified;
+ * each part under the signature; its shape enforced. */
+START_TEST(status_list)
+{
+	char jwhy[JSON_WHY_MAX], why[CREDENTIAL_WHY_MAX];
+	struct credential_list l = { 0 }, r, t;
+	struct buf out = BUF_INIT, again = BUF_INIT;
+	unsigned char pk[32], sk[64];
+	struct json *doc;
+	int i;
+
+	unit_w3c_key(pk, sk);
+	l.id = "https://example.org/status/3.json";
+	memcpy(l.issuer_pk, pk, 32);
+	l.valid_from = l.created = 1764650000;
+	l.encoded_list = "uH4sIAAAAAAACA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA";
+	ck_assert_msg(credential_list_build_signed(&l, sk, &out, why) == 0,
+	    "%s", why);
+	ck_assert_ptr_nonnull(strstr(out.p, "\"BitstringStatusListCredential\""));
+	ck_assert_ptr_nonnull(strstr(out.p, "\"id\": "
+	    "\"https://example.org/status/3.json#list\""));
+	ck_assert_ptr_nonnull(doc = json_parse(out.p, out.len, jwhy));
+	ck_assert_msg(credential_list_parse(&r, doc, why) == 0, "%s", why);
+	ck_assert_int_eq(credential_list_verify(&r, why), 0);
+	ck_assert_msg(credential_list_build_signed(&r, sk, &again, why) == 0,
+	    "%s", why);
+	ck_assert_str_eq(again.p, out.p);
+	for (i = 0; i < 5; i++) {
+		t = r;
+		switch (i) {
+		case 0: t.id = "https://example.org/status/4.json"; break;
+		case 1: t.valid_from++; break;
+		case 2: t.encoded_list = "uH4sIAAAAAAACA-3BMQEAAADCoPVPbQwfoAAA"
+			    "AAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAB"; break;
+		case 3: t.created--; break;
+		case 4: t.issuer_pk[3] ^= 1; break;
+		}
+		ck_assert_msg(credential_list_verify(&t, why) == -1, "case %d",
+		    i);
+	}
+	json_free(doc);
+
+	/* A credential is not a list, and a list must be the shape. */
+	unit_slurp(&again, "test/cli/credential-verify/good.json");
+	ck_assert_ptr_nonnull(doc = json_parse(again.p, again.len, jwhy));
+	ck_assert_int_eq(credential_list_parse(&r, doc, why), -1);
+	json_free(doc);
+	l.id = "http://example.org/status/3.json";
+	ck_assert_int_eq(credential_list_build_signed(&l, sk, &again, why), -1);
+	l.id = "https://example.org/status/3.json#x";
+	ck_assert_int_eq(credential_list_build_signed(&l, sk, &again, why), -1);
+	buf_release(&out);
+	buf_release(&again);
+}
+END_TEST
+
 /* What the reader refuses that the writer never writes. */
 START_TEST(parse_refuses)
 {
@@ -374,6 +515,9 @@ suite(void)
 	tcase_add_test(tc, rules);
 	tcase_add_test(tc, every_field_is_signed);
 	tcase_add_test(tc, parse_refuses);
+	tcase_add_test(tc, full_round_trip);
+	tcase_add_test(tc, optional_rules);
+	tcase_add_test(tc, status_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
