@@ -18,6 +18,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "config.h"
+#include "credential.h"
 #include "email.h"
 #include "exitcodes.h"
 #include "mime.h"
@@ -57,6 +58,7 @@ usage(int status)
 	    "       org-admin [-d db] org plan slug plan\n"
 	    "       org-admin [-d db] org quota slug count | default\n"
 	    "       org-admin [-d db] org sender slug address [name]\n"
+	    "       org-admin [-d db] org status-url slug url | none\n"
 	    "       org-admin [-d db] [-k keyfile] key generate org\n"
 	    "       org-admin [-d db] key list org\n"
 	    "       org-admin [-d db] badge create [-b body] [-c criteria] "
@@ -346,6 +348,7 @@ cmd_org(int argc, char **argv)
 		print_row(2, "sender", o.sender_email);
 		print_row(2, "sender-name", o.sender_name);
 		print_row(2, "signing-key", did);
+		print_row(2, "status-url", o.status_url);
 		print_row(2, "created", when(o.created, t));
 		store_org_release(&o);
 	} else if (strcmp(argv[0], "approve") == 0) {
@@ -386,6 +389,27 @@ cmd_org(int argc, char **argv)
 		store_org_set_quota(db, o.id, quota);
 		audit(o.id, "org quota", "slug=%s quota=%s", o.slug, argv[2]);
 		store_commit(db);
+		store_org_release(&o);
+	} else if (strcmp(argv[0], "status-url") == 0) {
+		need_args(argc, 3, 3);
+		if (strcmp(argv[2], "none") != 0 &&
+		    (!credential_is_url(argv[2], 1) || strpbrk(argv[2], "?#")))
+			bad("status URL '%s': use an https URL without ? or #, "
+			    "or none", argv[2]);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		store_org_set(db, o.id, STORE_ORG_STATUS_URL, argv[2]);
+		audit(o.id, "org status-url", "slug=%s url=%s", o.slug,
+		    argv[2]);
+		store_commit(db);
+		if (strcmp(argv[2], "none") == 0)
+			warnx("%s: its credentials will carry no status: once "
+			    "issued they cannot be revoked publicly, only in "
+			    "this database", o.slug);
+		else
+			warnx("%s: its status lists will be BASE/N.json under %s; "
+			    "publish them there with org-admin status publish",
+			    o.slug, argv[2]);
 		store_org_release(&o);
 	} else if (strcmp(argv[0], "sender") == 0) {
 		char *email;

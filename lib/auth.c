@@ -228,6 +228,10 @@ auth_may_issue(struct store *s, const struct store_org *o,
 		return refuse(err, "bulk issuance needs the Professional or "
 		    "Enterprise plan; %s is on the %s plan", o->slug,
 		    plan < 0 ? o->plan : plan_titles[plan]);
+	if (!o->status_url[0])
+		return refuse(err, "organization %s has no status URL for the "
+		    "revocation of its credentials; the operator sets one with "
+		    "org-admin org status-url (or none)", o->slug);
 	return 0;
 }
 

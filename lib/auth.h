@@ -98,8 +98,8 @@ int auth_need_role(const struct auth_who *who, enum auth_role r,
 
 /*
  * The gates of bulk issuance, in this order: the organization is
- * approved, has a signing key, and is on the Professional or Enterprise
- * plan.  Return 0 or
+ * approved, has a signing key, is on the Professional or Enterprise
+ * plan, and has a status URL (or "none").  Return 0 or
  * EXIT_NOPERM with err saying which gate is shut and who can open it.
  */
 int auth_may_issue(struct store *s, const struct store_org *o,

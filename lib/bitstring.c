@@ -116,3 +116,35 @@ bitstring_set(unsigned char *bits, unsigned long index)
 {
 	bits[index / 8] |= (unsigned char)(0x80 >> (index % 8));
 }
+
+/* One round of the Feistel network: 9 bits of BLAKE2b of (round, half). */
+static unsigned
+round_fn(const unsigned char seed[32], unsigned round, unsigned half)
+{
+	unsigned char in[3] = { (unsigned char)round, (unsigned char)half,
+	    (unsigned char)(half >> 8) }, out[8];
+
+	crypto_generichash(out, sizeof out, in, sizeof in, seed, 32);
+	return (out[0] | (unsigned)out[1] << 8) & 0x1ff;
+}
+
+unsigned long
+bitstring_index(const unsigned char seed[32], unsigned long n)
+{
+	unsigned long x = n;
+	unsigned l, r, t, i;
+
+	/* 18 bits, two halves of 9; walk the cycle until it falls within
+	 * the 17 bits of the list (half the time, at once). */
+	do {
+		l = (unsigned)(x >> 9) & 0x1ff;
+		r = (unsigned)x & 0x1ff;
+		for (i = 0; i < 4; i++) {
+			t = r;
+			r = l ^ round_fn(seed, i, r);
+			l = t;
+		}
+		x = (unsigned long)l << 9 | r;
+	} while (x >= BITSTRING_LIST_SIZE);
+	return x;
+}

@@ -43,4 +43,12 @@ int bitstring_get(const unsigned char *bits, size_t n, unsigned long index);
 /* Set bit index of bits, which has room for it. */
 void bitstring_set(unsigned char *bits, unsigned long index);
 
+/*
+ * The n-th entry (n below BITSTRING_LIST_SIZE) that a list with this seed
+ * hands out: a permutation of the entries, so that no two n share one,
+ * keyed by the seed (a Feistel network over BLAKE2b, walked into range),
+ * so that an entry says nothing of n to whoever lacks the seed.
+ */
+unsigned long bitstring_index(const unsigned char seed[32], unsigned long n);
+
 #endif

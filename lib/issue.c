@@ -94,6 +94,7 @@ get_org(struct issuer *is, long long id)
 		return o;
 	}
 	memcpy(o->pk, k.pk, 32);
+	o->key_id = k.id;
 	o->sk = sign_unseal(is->m, k.sealed, k.sealed_len, k.pk, o->why);
 	store_key_release(&k);
 	return o;
@@ -206,6 +207,7 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 {
 	char salt[CREDENTIAL_SALT_MAX], hash[CREDENTIAL_HASH_MAX];
 	char why[CREDENTIAL_WHY_MAX], prior[64];
+	struct store_status_entry status;
 	struct issue_org *o = get_org(is, it->org_id);
 	struct issue_badge *b;
 	struct credential c;
@@ -275,6 +277,19 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 	c.achievement_name = b->badge.name;
 	c.achievement_description = b->badge.description;
 	c.criteria = b->badge.criteria;
+	c.achievement_type = b->badge.achievement_type;
+	c.achievement_image = b->badge.image;
+	c.issuer_url = o->org.url;
+	c.issuer_email = o->org.email;
+	c.issuer_description = o->org.description;
+	c.issuer_image = o->org.image;
+	memset(&status, 0, sizeof status);
+	if (o->org.status_url[0] && strcmp(o->org.status_url, "none") != 0) {
+		store_status_assign(is->s, it->org_id, o->key_id,
+		    o->org.status_url, now, &status);
+		c.status_list = status.url;
+		c.status_index = status.index;
+	}
 	if (credential_build_signed(&c, o->sk, &r->document, why) != 0) {
 		say(r, ISSUE_FAIL, "cannot sign: %s", why);
 		return;
@@ -283,7 +298,7 @@ issue_item(struct issuer *is, const struct store_item *it, const char *lease,
 		struct store_cred_new n = {
 			r->credential_id, it->org_id, it->badge_id, it->email,
 			it->name, now, r->expires, prior, it->id,
-			r->document.p
+			r->document.p, status.list_id, status.index
 		};
 
 		store_cred_insert(is->s, &n);

@@ -15,6 +15,11 @@
  *   recipient's most recent credential still active, if a renewal that
  *   was never delivered left one).
  *
+ * The credential carries the organization's profile (url, email,
+ * description, image) and the badge's image and achievementType, when
+ * they are set, and, unless the organization's status URL is "none", an
+ * entry of one of its status lists (store_status_assign).
+ *
  * The credential superseded is revoked ("superseded") only once its
  * successor is delivered (store_item_sent), so a renewal that never
  * arrives leaves the recipient's credential as it was.  When the class
@@ -38,7 +43,8 @@
 
 /* What issuing and a mail need of an organization and a badge. */
 struct issue_org {
-	struct store_org org;		/* its slug, name and sender */
+	struct store_org org;		/* its slug, name, sender, profile */
+	long long key_id;		/* its active signing key */
 	unsigned char pk[32];
 	unsigned char *sk;		/* unsealed, sodium_malloc'd */
 	char why[SIGN_ERR_MAX];		/* when sk is NULL: why it cannot

@@ -201,6 +201,42 @@ static const char *const migrations[] = {
 	"  AND (i.state = 'pending' OR i.state = 'claimed'"
 	"  OR i.state = 'deferred' OR i.state = 'sent');"
 	"DROP TABLE quota_use;",
+
+	/* 4 -> 5: what the world sees.  An organization's public profile
+	 * (url, email, description, image), the links its mail recommends,
+	 * and the base URL of its status lists ('none': it chose to issue
+	 * credentials that carry no status); a badge's image and
+	 * achievementType.  Images are kept as the IRI credentials carry: a
+	 * data: URI, or an https URL.  Status lists, one signing key each,
+	 * hand out their indexes in the order of a keyed permutation (seed),
+	 * so that an index says nothing of when its credential was issued;
+	 * a credential records its list and index. */
+	"ALTER TABLE org ADD COLUMN status_url TEXT;"
+	"ALTER TABLE org ADD COLUMN url TEXT;"
+	"ALTER TABLE org ADD COLUMN email TEXT;"
+	"ALTER TABLE org ADD COLUMN description TEXT;"
+	"ALTER TABLE org ADD COLUMN image TEXT;"
+	"ALTER TABLE org ADD COLUMN wallet_url TEXT;"
+	"ALTER TABLE org ADD COLUMN verifier_url TEXT;"
+	"ALTER TABLE badge ADD COLUMN image TEXT;"
+	"ALTER TABLE badge ADD COLUMN achievement_type TEXT;"
+	"CREATE TABLE status_list ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  key_id INTEGER NOT NULL REFERENCES signing_key(id),"
+	"  url TEXT UNIQUE,"
+	"  seed BLOB NOT NULL CHECK (length(seed) = 32),"
+	"  size INTEGER NOT NULL CHECK (size > 0),"
+	"  used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0 AND used <= size),"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE INDEX status_list_open ON status_list(org_id, key_id)"
+	"  WHERE used < size;"
+	"ALTER TABLE credential ADD COLUMN status_list_id INTEGER"
+	"  REFERENCES status_list(id);"
+	"ALTER TABLE credential ADD COLUMN status_index INTEGER;"
+	"CREATE UNIQUE INDEX credential_status ON credential(status_list_id,"
+	"  status_index) WHERE status_list_id IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

@@ -95,6 +95,26 @@ struct store_org {
 	char *sender_email;	/* "" when unset */
 	char *sender_name;	/* "" when unset */
 	long long created;
+	char *status_url;	/* the base URL of its status lists, "none"
+				 * (its credentials carry no status), or ""
+				 * when unset */
+	char *url;		/* its public profile: "" when unset */
+	char *email;
+	char *description;
+	char *image;		/* an image IRI (credential.h) */
+	char *wallet_url;	/* the wallet its mail recommends */
+	char *verifier_url;	/* the verifier its mail recommends */
+};
+
+/* The text properties of an organization that store_org_set writes. */
+enum store_org_field {
+	STORE_ORG_STATUS_URL,
+	STORE_ORG_URL,
+	STORE_ORG_EMAIL,
+	STORE_ORG_DESCRIPTION,
+	STORE_ORG_IMAGE,
+	STORE_ORG_WALLET_URL,
+	STORE_ORG_VERIFIER_URL
 };
 
 int store_org_create(struct store *s, const char *slug, const char *name,
@@ -109,6 +129,9 @@ void store_org_set_plan(struct store *s, long long id, const char *plan);
 void store_org_set_quota(struct store *s, long long id, long long quota);
 void store_org_set_sender(struct store *s, long long id, const char *email,
     const char *name);
+/* Set one text property; "" unsets it. */
+void store_org_set(struct store *s, long long id, enum store_org_field f,
+    const char *value);
 
 /* Signing keys.  Adding a key makes it the active one; older keys stay,
  * inactive, so that what they signed can still be checked. */
@@ -133,6 +156,9 @@ int store_key_add(struct store *s, long long org_id,
     const unsigned char pk[32], const unsigned char *sealed, size_t len,
     long long *id);
 int store_key_active(struct store *s, long long org_id, struct store_key *k);
+/* A key of an organization by its id, active or retired: 0 or
+ * STORE_NOTFOUND. */
+int store_key_get(struct store *s, long long key_id, struct store_key *k);
 void store_key_release(struct store_key *k);
 typedef void store_key_fn(const struct store_key *k, void *arg);
 void store_key_list(struct store *s, long long org_id, store_key_fn *fn,
@@ -150,6 +176,8 @@ struct store_badge {
 	char *subject;		/* email subject template */
 	char *body;		/* email body template */
 	long long created;
+	char *image;		/* an image IRI (credential.h), "" for none */
+	char *achievement_type;	/* "" for none */
 };
 
 int store_badge_create(struct store *s, const struct store_badge *b,
@@ -415,6 +443,52 @@ int store_item_release(struct store *s, long long item_id,
 /* Mark jobs whose items are all done "completed". */
 void store_jobs_finish(struct store *s, long long now);
 
+/*
+ * Status lists (W3C Bitstring Status List v1.0).  Each list belongs to
+ * one organization and one of its signing keys, has BITSTRING_LIST_SIZE
+ * entries, and lives at the URL it was given when it was started:
+ * BASE/ID.json, BASE the organization's status URL then.  Its entries are
+ * handed out in the order of a permutation keyed by the list's seed
+ * (bitstring_index), so that each is unused and none says when its
+ * credential was issued; a full list is never written to again, and the
+ * next credential starts a new one.
+ */
+struct store_status_entry {
+	long long list_id;
+	char url[2100];		/* the list credential's URL */
+	unsigned long index;
+};
+
+/* The next free entry for a credential of org_id signed with key_id,
+ * starting a list under base at time now when none has room.  The
+ * caller holds the write transaction. */
+void store_status_assign(struct store *s, long long org_id, long long key_id,
+    const char *base, long long now, struct store_status_entry *e);
+
+struct store_status_list {
+	long long id;
+	long long org_id;
+	long long key_id;	/* the key its credentials are signed with */
+	const char *url;
+	unsigned long size;	/* its entries */
+	unsigned long used;	/* of which given out */
+	long long created;
+	long long changed;	/* the latest revocation of one of its
+				 * credentials, or created: what the
+				 * published list is as of */
+};
+
+typedef void store_status_list_fn(const struct store_status_list *l,
+    void *arg);
+/* The status lists of an organization, oldest first. */
+void store_status_lists(struct store *s, long long org_id,
+    store_status_list_fn *fn, void *arg);
+/* The entries of a list whose credentials are revoked (superseded and
+ * not delivered ones included), in index order. */
+typedef void store_status_bit_fn(unsigned long index, void *arg);
+void store_status_revoked(struct store *s, long long list_id,
+    store_status_bit_fn *fn, void *arg);
+
 /* A credential the worker issues. */
 struct store_cred_new {
 	const char *id;
@@ -427,6 +501,8 @@ struct store_cred_new {
 	const char *supersedes;	/* "" for none */
 	long long job_item_id;
 	const char *document;	/* the signed JSON */
+	long long status_list_id;	/* 0: no status */
+	unsigned long status_index;
 };
 
 void store_cred_insert(struct store *s, const struct store_cred_new *c);

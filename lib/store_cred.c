@@ -189,7 +189,8 @@ store_cred_insert(struct store *s, const struct store_cred_new *c)
 {
 	static const char sql[] = "INSERT INTO credential (id, org_id, "
 	    "badge_id, email, name, issued, expires, supersedes, job_item_id, "
-	    "document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "document, status_list_id, status_index) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, c->id);
@@ -203,6 +204,10 @@ store_cred_insert(struct store *s, const struct store_cred_new *c)
 		store_bind_text(st, 8, c->supersedes);
 	store_bind_int_or_null(st, 9, c->job_item_id, 0);
 	store_bind_text(st, 10, c->document);
+	if (c->status_list_id) {
+		sqlite3_bind_int64(st, 11, c->status_list_id);
+		sqlite3_bind_int64(st, 12, (long long)c->status_index);
+	}
 	store_exec(s, st);
 }
 

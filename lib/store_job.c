@@ -163,7 +163,8 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
  * check_jobs holds the two to agreeing.
  */
 #define MAY_ISSUE "(o.approved AND (o.plan = 'professional' " \
-	"OR o.plan = 'enterprise') AND EXISTS (SELECT 1 FROM signing_key k " \
+	"OR o.plan = 'enterprise') AND o.status_url IS NOT NULL " \
+	"AND EXISTS (SELECT 1 FROM signing_key k " \
 	"WHERE k.org_id = o.id AND k.active) AND EXISTS (SELECT 1 FROM " \
 	"badge b WHERE b.id = j.badge_id))"
 

@@ -12,7 +12,8 @@
 /* Organizations. */
 
 #define ORG_COLS "id, slug, name, plan, approved, quota, sender_email, " \
-	"sender_name, created"
+	"sender_name, created, status_url, url, email, description, image, " \
+	"wallet_url, verifier_url"
 
 static void
 org_row(sqlite3_stmt *st, struct store_org *o)
@@ -26,20 +27,33 @@ org_row(sqlite3_stmt *st, struct store_org *o)
 	o->sender_email = (char *)store_col_text(st, 6);
 	o->sender_name = (char *)store_col_text(st, 7);
 	o->created = sqlite3_column_int64(st, 8);
+	o->status_url = (char *)store_col_text(st, 9);
+	o->url = (char *)store_col_text(st, 10);
+	o->email = (char *)store_col_text(st, 11);
+	o->description = (char *)store_col_text(st, 12);
+	o->image = (char *)store_col_text(st, 13);
+	o->wallet_url = (char *)store_col_text(st, 14);
+	o->verifier_url = (char *)store_col_text(st, 15);
 }
+
+/* The text fields of a struct store_org, for copying and freeing. */
+#define ORG_TEXTS(o) { &(o)->slug, &(o)->name, &(o)->plan, \
+	&(o)->sender_email, &(o)->sender_name, &(o)->status_url, &(o)->url, \
+	&(o)->email, &(o)->description, &(o)->image, &(o)->wallet_url, \
+	&(o)->verifier_url }
 
 /* Step st once; on a row, fill o with copies of its strings. */
 static int
 org_one(struct store *s, sqlite3_stmt *st, struct store_org *o)
 {
+	char **texts[] = ORG_TEXTS(o);
+	size_t i;
+
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	org_row(st, o);
-	o->slug = xstrdup(o->slug);
-	o->name = xstrdup(o->name);
-	o->plan = xstrdup(o->plan);
-	o->sender_email = xstrdup(o->sender_email);
-	o->sender_name = xstrdup(o->sender_name);
+	for (i = 0; i < sizeof texts / sizeof *texts; i++)
+		*texts[i] = xstrdup(*texts[i]);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -82,11 +96,11 @@ store_org_get_id(struct store *s, long long id, struct store_org *o)
 void
 store_org_release(struct store_org *o)
 {
-	free(o->slug);
-	free(o->name);
-	free(o->plan);
-	free(o->sender_email);
-	free(o->sender_name);
+	char **texts[] = ORG_TEXTS(o);
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof *texts; i++)
+		free(*texts[i]);
 	memset(o, 0, sizeof *o);
 }
 
@@ -156,6 +170,33 @@ store_org_set_sender(struct store *s, long long id, const char *email,
 	store_exec(s, st);
 }
 
+void
+store_org_set(struct store *s, long long id, enum store_org_field f,
+    const char *value)
+{
+	static const char *const sql[] = {
+		[STORE_ORG_STATUS_URL] =
+		    "UPDATE org SET status_url = nullif(?, '') WHERE id = ?",
+		[STORE_ORG_URL] =
+		    "UPDATE org SET url = nullif(?, '') WHERE id = ?",
+		[STORE_ORG_EMAIL] =
+		    "UPDATE org SET email = nullif(?, '') WHERE id = ?",
+		[STORE_ORG_DESCRIPTION] =
+		    "UPDATE org SET description = nullif(?, '') WHERE id = ?",
+		[STORE_ORG_IMAGE] =
+		    "UPDATE org SET image = nullif(?, '') WHERE id = ?",
+		[STORE_ORG_WALLET_URL] =
+		    "UPDATE org SET wallet_url = nullif(?, '') WHERE id = ?",
+		[STORE_ORG_VERIFIER_URL] =
+		    "UPDATE org SET verifier_url = nullif(?, '') WHERE id = ?",
+	};
+	sqlite3_stmt *st = store_stmt(s, sql[f]);
+
+	store_bind_text(st, 1, value);
+	sqlite3_bind_int64(st, 2, id);
+	store_exec(s, st);
+}
+
 /* Signing keys. */
 
 /* The new key goes in inactive, so that a refused one changes nothing;
@@ -205,15 +246,12 @@ key_row(sqlite3_stmt *st, struct store_key *k)
 	k->active = sqlite3_column_int(st, 4);
 }
 
-int
-store_key_active(struct store *s, long long org_id, struct store_key *k)
+/* Step st once; on a row, fill k with a copy of its sealed secret. */
+static int
+key_one(struct store *s, sqlite3_stmt *st, struct store_key *k)
 {
-	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
-	    "WHERE org_id = ? AND active";
-	sqlite3_stmt *st = store_stmt(s, sql);
 	unsigned char *sealed;
 
-	sqlite3_bind_int64(st, 1, org_id);
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	key_row(st, k);
@@ -222,6 +260,28 @@ store_key_active(struct store *s, long long org_id, struct store_key *k)
 	k->sealed = sealed;
 	sqlite3_reset(st);
 	return 0;
+}
+
+int
+store_key_active(struct store *s, long long org_id, struct store_key *k)
+{
+	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
+	    "WHERE org_id = ? AND active";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, org_id);
+	return key_one(s, st, k);
+}
+
+int
+store_key_get(struct store *s, long long key_id, struct store_key *k)
+{
+	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, key_id);
+	return key_one(s, st, k);
 }
 
 void
@@ -250,7 +310,7 @@ store_key_list(struct store *s, long long org_id, store_key_fn *fn,
 /* Badges. */
 
 #define BADGE_COLS "id, org_id, slug, name, description, criteria, " \
-	"valid_days, subject, body, created"
+	"valid_days, subject, body, created, image, achievement_type"
 
 static void
 badge_row(sqlite3_stmt *st, struct store_badge *b)
@@ -265,15 +325,23 @@ badge_row(sqlite3_stmt *st, struct store_badge *b)
 	b->subject = (char *)store_col_text(st, 7);
 	b->body = (char *)store_col_text(st, 8);
 	b->created = sqlite3_column_int64(st, 9);
+	b->image = (char *)store_col_text(st, 10);
+	b->achievement_type = (char *)store_col_text(st, 11);
 }
+
+/* The text fields of a struct store_badge, for copying and freeing. */
+#define BADGE_TEXTS(b) { &(b)->slug, &(b)->name, &(b)->description, \
+	&(b)->criteria, &(b)->subject, &(b)->body, &(b)->image, \
+	&(b)->achievement_type }
 
 int
 store_badge_create(struct store *s, const struct store_badge *b,
     long long *id)
 {
 	static const char sql[] = "INSERT INTO badge (org_id, slug, name, "
-	    "description, criteria, valid_days, subject, body, created) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "description, criteria, valid_days, subject, body, created, image, "
+	    "achievement_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), "
+	    "nullif(?, ''))";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	sqlite3_bind_int64(st, 1, b->org_id);
@@ -285,6 +353,8 @@ store_badge_create(struct store *s, const struct store_badge *b,
 	store_bind_text(st, 7, b->subject);
 	store_bind_text(st, 8, b->body);
 	sqlite3_bind_int64(st, 9, store_now());
+	store_bind_text(st, 10, b->image);
+	store_bind_text(st, 11, b->achievement_type);
 	return store_insert(s, st, id);
 }
 
@@ -292,15 +362,14 @@ store_badge_create(struct store *s, const struct store_badge *b,
 static int
 badge_one(struct store *s, sqlite3_stmt *st, struct store_badge *b)
 {
+	char **texts[] = BADGE_TEXTS(b);
+	size_t i;
+
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	badge_row(st, b);
-	b->slug = xstrdup(b->slug);
-	b->name = xstrdup(b->name);
-	b->description = xstrdup(b->description);
-	b->criteria = xstrdup(b->criteria);
-	b->subject = xstrdup(b->subject);
-	b->body = xstrdup(b->body);
+	for (i = 0; i < sizeof texts / sizeof *texts; i++)
+		*texts[i] = xstrdup(*texts[i]);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -332,12 +401,11 @@ store_badge_get_id(struct store *s, long long id, struct store_badge *b)
 void
 store_badge_release(struct store_badge *b)
 {
-	free(b->slug);
-	free(b->name);
-	free(b->description);
-	free(b->criteria);
-	free(b->subject);
-	free(b->body);
+	char **texts[] = BADGE_TEXTS(b);
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof *texts; i++)
+		free(*texts[i]);
 	memset(b, 0, sizeof *b);
 }
 
@@ -362,7 +430,8 @@ store_badge_update(struct store *s, const struct store_badge *b)
 {
 	static const char sql[] = "UPDATE badge SET name = ?, "
 	    "description = ?, criteria = ?, valid_days = ?, subject = ?, "
-	    "body = ? WHERE id = ?";
+	    "body = ?, image = nullif(?, ''), achievement_type = nullif(?, '') "
+	    "WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, b->name);
@@ -371,7 +440,9 @@ store_badge_update(struct store *s, const struct store_badge *b)
 	store_bind_int_or_null(st, 4, b->valid_days, -1);
 	store_bind_text(st, 5, b->subject);
 	store_bind_text(st, 6, b->body);
-	sqlite3_bind_int64(st, 7, b->id);
+	store_bind_text(st, 7, b->image);
+	store_bind_text(st, 8, b->achievement_type);
+	sqlite3_bind_int64(st, 9, b->id);
 	store_exec(s, st);
 }
 

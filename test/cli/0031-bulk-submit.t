@@ -50,6 +50,7 @@ org-admin org approve acme
 {
 	org-admin org create -p professional nokey "No Key" &&
 	org-admin org approve nokey &&
+	org-admin org status-url nokey none &&
 	org-admin badge create nokey timed "Timed" &&
 	org-admin member add nokey issuer@nokey.example issuer &&
 	org-admin apikey create nokey issuer@nokey.example >nokey.key

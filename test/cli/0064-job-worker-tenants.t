@@ -24,6 +24,7 @@ while [ $n -le $NORG ]; do
 	{
 		org-admin org create -p professional $o "Organization $n Ltd" &&
 		org-admin org approve $o &&
+		org-admin org status-url $o https://$o.example/status &&
 		org-admin key generate $o &&
 		org-admin org sender $o badges@$o.example "Org $n Badges" &&
 		org-admin badge create -s 'Subject for {{badge}} of {{org}}' \

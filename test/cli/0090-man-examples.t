@@ -25,6 +25,7 @@ mkdir base
 		org-admin init
 		org-admin org create -p professional acme "Acme Training"
 		org-admin org approve acme
+		org-admin org status-url acme https://acme.example/status
 		org-admin org sender acme badges@acme.example "Acme Badges"
 		org-admin key generate acme
 		org-admin badge create -v 365 acme python-101 "Python 101"

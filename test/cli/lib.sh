@@ -93,6 +93,7 @@ setup_org() {
 	{
 		org-admin org create -p "$2" "$1" "Org $1" &&
 		org-admin org approve "$1" &&
+		org-admin org status-url "$1" "https://$1.example/status" &&
 		org-admin key generate "$1" &&
 		org-admin badge create -v 365 "$1" timed "Timed" &&
 		org-admin badge create "$1" forever "Forever" &&

@@ -4,7 +4,8 @@
 //	node verify.js FILE...
 //
 // Prints "FILE OK" or "FILE FAIL reason" for each, and exits 1 when any
-// fails.
+// fails.  The proof is checked; a credentialStatus is taken as it stands
+// (the status checks have status lists to look at, these do not).
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -20,7 +21,8 @@ let failed = 0;
 for(const file of files) {
   const credential = JSON.parse(fs.readFileSync(file, 'utf8'));
   const suite = new DataIntegrityProof({cryptosuite});
-  const result = await vc.verifyCredential({credential, suite, documentLoader});
+  const result = await vc.verifyCredential({credential, suite, documentLoader,
+    checkStatus: async () => ({verified: true})});
   if(result.verified === true) {
     console.log(`${file} OK`);
   } else {

@@ -216,6 +216,17 @@ START_TEST(gates)
 
 	store_org_set_plan(db, org_id, "professional");
 	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
+	ck_assert_int_eq(auth_may_issue(db, &o, err), EXIT_NOPERM);
+	ck_assert_msg(strstr(err, "no status URL"), "%s", err);
+	store_org_release(&o);
+
+	/* A status URL, or none: either is a choice made. */
+	store_org_set(db, org_id, STORE_ORG_STATUS_URL, "none");
+	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
+	ck_assert_int_eq(auth_may_issue(db, &o, err), 0);
+	store_org_release(&o);
+	store_org_set(db, org_id, STORE_ORG_STATUS_URL, "https://a.example/s");
+	ck_assert_int_eq(store_org_get(db, "acme", &o), 0);
 	ck_assert_int_eq(auth_may_issue(db, &o, err), 0);
 	store_org_release(&o);
 

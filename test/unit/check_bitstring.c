@@ -118,6 +118,40 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* Every entry of a list, once each, in an order the seed decides. */
+START_TEST(permutation)
+{
+	static unsigned char seen[BITSTRING_LIST_SIZE / 8];
+	unsigned char seed[32], other[32];
+	unsigned long n, first[8], same = 0, rising = 0, prev = 0;
+
+	memset(seen, 0, sizeof seen);
+	memset(seed, 7, sizeof seed);
+	memset(other, 8, sizeof other);
+	for (n = 0; n < BITSTRING_LIST_SIZE; n++) {
+		unsigned long i = bitstring_index(seed, n);
+
+		ck_assert_uint_lt(i, BITSTRING_LIST_SIZE);
+		ck_assert_msg(bitstring_get(seen, sizeof seen, i) == 0,
+		    "entry %lu given twice (n = %lu)", i, n);
+		bitstring_set(seen, i);
+		if (n < 8)
+			first[n] = i;
+		if (n > 0 && i > prev)
+			rising++;
+		prev = i;
+	}
+	for (n = 0; n < 8; n++)
+		if (bitstring_index(other, n) == first[n])
+			same++;
+	ck_assert_uint_lt(same, 2);
+	/* Not the order of n: about as many steps go up as down. */
+	ck_assert_uint_gt(rising, BITSTRING_LIST_SIZE * 45 / 100);
+	ck_assert_uint_lt(rising, BITSTRING_LIST_SIZE * 55 / 100);
+	ck_assert_uint_eq(bitstring_index(seed, 3), first[3]);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -128,6 +162,7 @@ suite(void)
 	tcase_add_test(tc, bit_order);
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, permutation);
 	suite_add_tcase(s, tc);
 	return s;
 }

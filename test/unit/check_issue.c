@@ -49,6 +49,7 @@ make_org(struct org *o, int i, int valid_days)
 	ck_assert_int_eq(store_org_create(db, o->slug, o->name, "professional",
 	    &o->id), 0);
 	store_org_set_approved(db, o->id, 1);
+	store_org_set(db, o->id, STORE_ORG_STATUS_URL, "https://s.example/status");
 	sign_keypair_new(master, o->pk, sealed);
 	ck_assert_int_eq(store_key_add(db, o->id, o->pk, sealed, sizeof sealed,
 	    NULL), 0);

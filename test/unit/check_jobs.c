@@ -59,6 +59,7 @@ add_org(const char *slug)
 	ck_assert_int_eq(store_org_create(db, slug, slug, "professional",
 	    &id), 0);
 	store_org_set_approved(db, id, 1);
+	store_org_set(db, id, STORE_ORG_STATUS_URL, "https://s.example/st");
 	add_key(id);
 	return id;
 }
@@ -275,28 +276,32 @@ START_TEST(cancel_dead_claims)
 END_TEST
 
 /* The claim's gates are auth_may_issue's: for every combination of
- * approval, plan and signing key, the one claims exactly when the other
- * allows. */
+ * approval, plan, signing key and status URL, the one claims exactly when
+ * the other allows. */
 START_TEST(gates_agree_with_auth)
 {
 	static const char *const plans[] = { "free", "professional",
 	    "enterprise" };
+	static const char *const urls[] = { "", "none", "https://x.example" };
 	char err[AUTH_ERR_MAX];
-	int approved, p, key;
+	int approved, p, key, u;
 
 	for (approved = 0; approved < 2; approved++)
 	for (p = 0; p < 3; p++)
-	for (key = 0; key < 2; key++) {
+	for (key = 0; key < 2; key++)
+	for (u = 0; u < 3; u++) {
 		struct store_item it[4];
 		struct store_org o;
 		char slug[32], lease[48];
 		long long id, b, jb;
 		int may;
 
-		snprintf(slug, sizeof slug, "o-%d-%d-%d", approved, p, key);
+		snprintf(slug, sizeof slug, "o-%d-%d-%d-%d", approved, p, key,
+		    u);
 		ck_assert_int_eq(store_org_create(db, slug, slug, plans[p],
 		    &id), 0);
 		store_org_set_approved(db, id, approved);
+		store_org_set(db, id, STORE_ORG_STATUS_URL, urls[u]);
 		if (key)
 			add_key(id);
 		b = add_badge(id, "b");

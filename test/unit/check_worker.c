@@ -44,6 +44,8 @@ make_org(int i, int nokey)
 	ck_assert_int_eq(store_org_create(db, slug, name, "professional",
 	    &org_ids[i]), 0);
 	store_org_set_approved(db, org_ids[i], 1);
+	store_org_set(db, org_ids[i], STORE_ORG_STATUS_URL,
+	    "https://s.example/status");
 	store_org_set_sender(db, org_ids[i], sender, name);
 	if (!nokey) {
 		sign_keypair_new(master, pk, sealed);
