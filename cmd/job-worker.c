@@ -8,10 +8,12 @@
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "exitcodes.h"
+#include "transport.h"
 #include "util.h"
 #include "worker.h"
 
@@ -19,9 +21,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: job-worker [-v] [-a attempts] [-c conns] [-d db] [-j job] "
-	    "[-k keyfile] [-l lease] [-M maildir] [-n items] [-R max-delay] "
-	    "[-r delay] [-T seconds] [-u url]\n");
+	    "usage: job-worker [-Sv] [-a attempts] [-C cafile] [-c conns] "
+	    "[-d db] [-j job] [-k keyfile] [-l lease] [-M maildir] [-n items] "
+	    "[-R max-delay] [-r delay] [-T seconds] [-u url]\n");
 	exit(status);
 }
 
@@ -40,17 +42,24 @@ int
 main(int argc, char *argv[])
 {
 	struct worker_options o;
-	const char *db_opt = NULL, *key_opt = NULL, *url_opt = NULL;
+	const char *db_opt = NULL, *key_opt = NULL, *url_opt = NULL, *tls;
 	char *master;
 	int c, rc;
 
 	worker_defaults(&o);
-	o.smtp_url = getenv("CREDPIPE_SMTP_URL");
-	if (o.smtp_url && !*o.smtp_url)
-		o.smtp_url = NULL;
-	while ((c = getopt(argc, argv, "a:c:d:hj:k:l:M:n:R:r:T:u:v")) != -1) {
+	o.smtp_url = config_env("CREDPIPE_SMTP_URL");
+	o.ca_file = config_env("CREDPIPE_SMTP_CA");
+	if ((tls = config_env("CREDPIPE_SMTP_TLS"))) {
+		if (strcmp(tls, "require") != 0)
+			errx(EXIT_CONFIG, "CREDPIPE_SMTP_TLS: '%s' is not "
+			    "require", tls);
+		o.require_tls = 1;
+	}
+	while ((c = getopt(argc, argv, "a:C:c:d:hj:k:l:M:n:R:r:ST:u:v")) !=
+	    -1) {
 		switch (c) {
 		case 'a': o.attempts = (int)number(c, optarg, 1, 100); break;
+		case 'C': o.ca_file = optarg; break;
 		case 'c': o.connections = (unsigned)number(c, optarg, 1, 64);
 			break;
 		case 'd': db_opt = optarg; break;
@@ -63,6 +72,7 @@ main(int argc, char *argv[])
 			break;
 		case 'R': o.backoff_max = number(c, optarg, 1, 2592000); break;
 		case 'r': o.backoff = number(c, optarg, 1, 2592000); break;
+		case 'S': o.require_tls = 1; break;
 		case 'T': o.max_seconds = number(c, optarg, 1, 31536000); break;
 		case 'u': url_opt = optarg; break;
 		case 'v': o.verbose = 1; break;
@@ -71,6 +81,10 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (url_opt && o.maildir))
 		usage(EXIT_USAGE);
+	if (url_opt && transport_url_has_password(url_opt))
+		errx(EXIT_USAGE, "-u: the URL holds a password, which anyone "
+		    "listing processes could read; put it in ~/.netrc, or give "
+		    "the URL in CREDPIPE_SMTP_URL");
 	if (url_opt)
 		o.smtp_url = url_opt;
 	if (o.maildir)

@@ -9,8 +9,8 @@
 #include "exitcodes.h"
 #include "util.h"
 
-static const char *
-env(const char *name)
+const char *
+config_env(const char *name)
 {
 	const char *v = getenv(name);
 
@@ -20,7 +20,7 @@ env(const char *name)
 const char *
 config_db(const char *opt)
 {
-	const char *v = opt ? opt : env("CREDPIPE_DB");
+	const char *v = opt ? opt : config_env("CREDPIPE_DB");
 
 	return v ? v : "./credpipe.db";
 }
@@ -28,7 +28,7 @@ config_db(const char *opt)
 char *
 config_master_key(const char *opt, const char *db)
 {
-	const char *v = opt ? opt : env("CREDPIPE_MASTER_KEY");
+	const char *v = opt ? opt : config_env("CREDPIPE_MASTER_KEY");
 	const char *slash;
 
 	if (v)
@@ -53,8 +53,8 @@ config_api_key(const char *keyfile)
 	FILE *f;
 
 	if (!keyfile)
-		return env("CREDPIPE_API_KEY") ?
-		    xstrdup(env("CREDPIPE_API_KEY")) : NULL;
+		return config_env("CREDPIPE_API_KEY") ?
+		    xstrdup(config_env("CREDPIPE_API_KEY")) : NULL;
 	if (!(f = fopen(keyfile, "r")))
 		err(EXIT_NOINPUT, "%s", keyfile);
 	n = getline(&line, &cap, f);

@@ -6,6 +6,10 @@
 #ifndef CREDPIPE_CONFIG_H
 #define CREDPIPE_CONFIG_H
 
+/* The value of an environment variable, or NULL when it is unset or
+ * empty (an empty variable is one not set). */
+const char *config_env(const char *name);
+
 /* The database: opt (-d), else $CREDPIPE_DB, else "./credpipe.db". */
 const char *config_db(const char *opt);
 

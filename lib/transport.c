@@ -102,6 +102,7 @@ struct transport {
 	int down;			/* unavailable: start nothing */
 	int down_code;			/* the reply code that said so */
 	struct buf down_text;		/* "not tried: " and the reason */
+	struct buf down_why;		/* the reason */
 	atomic_int stop;		/* transport_free: end the threads */
 
 	/* SMTP */
@@ -109,6 +110,9 @@ struct transport {
 	unsigned nconns;
 	char *url;			/* the server */
 	long timeout_ms;		/* to connect; per message */
+	char *ca_file;			/* CAs to trust, or NULL: the system's */
+	long use_ssl;			/* CURLUSESSL_TRY or _ALL */
+	const char *no_tls;		/* why TLS is required, when it is */
 
 	/* maildir */
 	char *dir;			/* NULL for SMTP */
@@ -162,6 +166,7 @@ complete(struct transport *t, struct msg *m, enum transport_status st,
 		t->down = 1;
 		t->down_code = code;
 		buf_printf(&t->down_text, "not tried: %s", text);
+		buf_adds(&t->down_why, text);
 	}
 	pthread_cond_signal(&t->ready_cond);
 }
@@ -348,7 +353,9 @@ conn_renew(struct conn *c)
 static void
 lost_text(struct conn *c, CURLcode res)
 {
-	if (c->phase == PHASE_CONNECT)
+	if (res == CURLE_USE_SSL_FAILED && c->t->no_tls)
+		buf_adds(&c->text, c->t->no_tls);
+	else if (c->phase == PHASE_CONNECT)
 		buf_adds(&c->text, c->errbuf[0] ? c->errbuf :
 		    curl_easy_strerror(res));
 	else if (res == CURLE_OPERATION_TIMEDOUT)
@@ -624,16 +631,25 @@ transport_new(const struct transport_options *o)
 	return t;
 }
 
+/* What a URL says of the session it asks for. */
+struct url_facts {
+	int user;			/* it names a user */
+	int password;			/* and a password */
+	int smtps;			/* TLS from the start */
+	char host[256];
+};
+
 /* Accept smtp:// and smtps:// URLs with a host and nothing that could
- * end a line. */
+ * end a line, and say what they hold. */
 static int
-check_url(const char *url, struct buf *err)
+parse_url(const char *url, struct url_facts *f, struct buf *err)
 {
 	CURLU *u;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL;
 	const char *p;
 	int ok;
 
+	memset(f, 0, sizeof *f);
 	for (p = url; *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
 			buf_adds(err, "smtp url: holds a space or a control "
@@ -646,14 +662,66 @@ check_url(const char *url, struct buf *err)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
 	    (strcmp(scheme, "smtp") == 0 || strcmp(scheme, "smtps") == 0) &&
-	    *host;
+	    *host && strlen(host) < sizeof f->host;
+	if (ok) {
+		f->smtps = strcmp(scheme, "smtps") == 0;
+		snprintf(f->host, sizeof f->host, "%s", host);
+		f->user = curl_url_get(u, CURLUPART_USER, &user, 0) ==
+		    CURLUE_OK && *user;
+		f->password = curl_url_get(u, CURLUPART_PASSWORD, &password,
+		    0) == CURLUE_OK && *password;
+	}
 	curl_free(scheme);
 	curl_free(host);
+	curl_free(user);
+	curl_free(password);
 	curl_url_cleanup(u);
 	if (!ok)
 		buf_adds(err, "smtp url: not an smtp:// or smtps:// URL "
 		    "with a host");
 	return ok ? 0 : -1;
+}
+
+int
+transport_url_has_password(const char *url)
+{
+	struct buf err = BUF_INIT;
+	struct url_facts f;
+	int r = parse_url(url, &f, &err) == 0 && f.password;
+
+	buf_release(&err);
+	return r;
+}
+
+/*
+ * Whether ~/.netrc, where libcurl looks for a login when the URL names
+ * none, has one for host: a "machine host" entry, or a "default" one.
+ */
+static int
+netrc_has(const char *host)
+{
+	const char *home = getenv("HOME");
+	struct buf path = BUF_INIT;
+	char word[512];
+	int found = 0, machine = 0;
+	FILE *f;
+
+	if (!home || !*home)
+		return 0;
+	buf_printf(&path, "%s/.netrc", home);
+	f = fopen(path.p, "r");
+	buf_release(&path);
+	if (!f)
+		return 0;
+	while (!found && fscanf(f, "%511s", word) == 1) {
+		if (machine)
+			found = strcasecmp(word, host) == 0;
+		else if (strcmp(word, "default") == 0)
+			found = 1;
+		machine = strcmp(word, "machine") == 0;
+	}
+	fclose(f);
+	return found;
 }
 
 /* A new easy handle for c, set up for the transport's server. */
@@ -676,7 +744,9 @@ conn_setup(struct conn *c)
 	curl_easy_setopt(c->easy, CURLOPT_XFERINFODATA, c);
 	curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->errbuf);
 	curl_easy_setopt(c->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-	curl_easy_setopt(c->easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(c->easy, CURLOPT_USE_SSL, c->t->use_ssl);
+	if (c->t->ca_file)
+		curl_easy_setopt(c->easy, CURLOPT_CAINFO, c->t->ca_file);
 	curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, timeout);
 	curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, timeout);
@@ -688,6 +758,7 @@ struct transport *
 transport_smtp(const char *url, const struct transport_options *o,
     struct buf *err)
 {
+	struct url_facts f;
 	struct transport *t;
 	unsigned i;
 
@@ -695,12 +766,24 @@ transport_smtp(const char *url, const struct transport_options *o,
 		buf_adds(err, "libcurl: cannot initialize");
 		return NULL;
 	}
-	if (check_url(url, err) != 0) {
+	if (parse_url(url, &f, err) != 0) {
 		curl_global_cleanup();
 		return NULL;
 	}
 	t = transport_new(o);
 	t->url = xstrdup(url);
+	t->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
+	/* A login never goes out in clear: with one, STARTTLS is a must. */
+	t->use_ssl = CURLUSESSL_TRY;
+	if (!f.smtps && (f.user || netrc_has(f.host))) {
+		t->use_ssl = CURLUSESSL_ALL;
+		t->no_tls = "the relay offers no STARTTLS; refusing to send "
+		    "the password in clear";
+	} else if (!f.smtps && o->require_tls) {
+		t->use_ssl = CURLUSESSL_ALL;
+		t->no_tls = "the relay offers no STARTTLS, which TLS required "
+		    "(-S) asks for";
+	}
 	t->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : TIMEOUT_MS;
 	t->nconns = o->connections ? o->connections : 1;
 	t->conns = xcalloc(t->nconns, sizeof *t->conns);
@@ -824,6 +907,8 @@ transport_free(struct transport *t)
 		curl_global_cleanup();
 	free(t->conns);
 	free(t->url);
+	free(t->ca_file);
+	buf_release(&t->down_why);
 	while ((m = pop(&t->queue)))
 		msg_free(m);
 	while ((m = pop(&t->ready)))
@@ -837,4 +922,15 @@ transport_free(struct transport *t)
 	free(t->dir);
 	free(t->host);
 	free(t);
+}
+
+const char *
+transport_unavailable(struct transport *t)
+{
+	const char *why;
+
+	pthread_mutex_lock(&t->lock);
+	why = t->down ? t->down_why.p : NULL;
+	pthread_mutex_unlock(&t->lock);
+	return why;
 }

@@ -51,8 +51,12 @@
  * message after message; libcurl speaks SMTP.  Credentials come from the
  * URL (smtp://user:pass@host) or from ~/.netrc; the URL's path, if any,
  * names the EHLO domain (libcurl's rule).  smtps:// speaks TLS from the
- * start; smtp:// uses STARTTLS when the server offers it.  A 5xx reply
- * to MAIL FROM fails the one message (its sender belongs to one
+ * start.  smtp:// uses STARTTLS when the server offers it, and requires
+ * it (the transport is unavailable, "the relay offers no STARTTLS ...")
+ * when there is a login to send, in the URL or in ~/.netrc, or when
+ * require_tls asks: a password never travels in clear.  Certificates are
+ * checked against the system's CAs, or those of ca_file.  A 5xx reply to
+ * MAIL FROM fails the one message (its sender belongs to one
  * organization), not the transport.
  *
  * Maildir.  Each message is written to DIR/tmp/NAME, synced, renamed to
@@ -107,6 +111,9 @@ struct transport_options {
 					 * wire; 0: 60 seconds */
 	transport_done_fn *done;	/* the callback, required */
 	void *arg;			/* its second argument */
+	int require_tls;		/* smtp://: STARTTLS or nothing */
+	const char *ca_file;		/* the CAs to trust (PEM), or NULL
+					 * for the system's */
 };
 
 struct transport;
@@ -156,5 +163,14 @@ void transport_flush(struct transport *t);
  * transport (NULL is fine).  Messages not yet reported are dropped
  * without a callback. */
 void transport_free(struct transport *t);
+
+/* Why the transport is unavailable ("Failed to connect to ...", "535
+ * 5.7.8 authentication failed", "SSL certificate problem: ..."), or NULL
+ * while it is not. */
+const char *transport_unavailable(struct transport *t);
+
+/* Whether url holds a password (which a command line would show to
+ * anyone who lists processes). */
+int transport_url_has_password(const char *url);
 
 #endif

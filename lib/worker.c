@@ -558,7 +558,8 @@ deliver_batch(struct run *r)
 static struct transport *
 open_transport(const struct worker_options *o)
 {
-	struct transport_options to = { o->connections, 0, delivered, NULL };
+	struct transport_options to = { o->connections, 0, delivered, NULL,
+	    o->require_tls, o->ca_file };
 	struct buf err = BUF_INIT;
 	struct transport *t;
 
@@ -579,7 +580,7 @@ open_transport(const struct worker_options *o)
 int
 worker_run(const struct worker_options *o)
 {
-	char err[SIGN_ERR_MAX], host[64] = "localhost";
+	char err[SIGN_ERR_MAX], host[64] = "localhost", *why = NULL;
 	unsigned char nonce[6];
 	char hex[13];
 	struct sign_master *m;
@@ -638,6 +639,9 @@ worker_run(const struct worker_options *o)
 		warnx("%lld item%s taken over by other workers, left to them",
 		    r.lost, r.lost == 1 ? " was" : "s were");
 
+	if (r.down)
+		why = xstrdup(transport_unavailable(r.t) ?
+		    transport_unavailable(r.t) : "no reason given");
 	transport_free(r.t);
 	issuer_free(r.issuer);
 	for (i = 0; i < (size_t)o->batch; i++)
@@ -648,8 +652,9 @@ worker_run(const struct worker_options *o)
 	free(r.claimed);
 	free(r.warned);
 	if (r.down) {
-		warnx("the transport is unavailable: %lld items deferred",
-		    r.deferred);
+		warnx("the transport is unavailable (%s): %lld items "
+		    "deferred", why, r.deferred);
+		free(why);
 		return EXIT_UNAVAILABLE;
 	}
 	return 0;

@@ -41,6 +41,8 @@ struct worker_options {
 	int attempts;		/* deliveries tried before failing */
 	int batch;		/* items claimed at once */
 	int verbose;		/* progress on stderr */
+	int require_tls;	/* smtp://: STARTTLS required */
+	const char *ca_file;	/* CAs the relay's certificate may chain to */
 };
 
 /* Set the defaults: 600 s lease, 300 s to 4 h backoff, 8 attempts, one

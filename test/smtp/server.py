@@ -2,7 +2,7 @@
 
     /usr/bin/python3 test/smtp/server.py -o DIR [-p PORT] [-A USER:PASS]
         [-D MS] [-E MS] [-F PCT] [-G PCT] [-N] [-P PID] [-S SEED]
-        [-r 'ADDR=REPLY'] [-d ADDR] [-H ADDR]
+        [-T CERT:KEY] [-r 'ADDR=REPLY'] [-d ADDR] [-H ADDR]
 
 It listens on 127.0.0.1 (PORT 0, the default, picks a free one) and, once
 listening, writes the port to DIR/port.  It keeps in DIR:
@@ -21,7 +21,10 @@ Every connection is a session, one refused at the greeting too; a message
 dropped is not one of the "messages".
 
 Options:
-    -A USER:PASS    require AUTH (PLAIN or LOGIN, no TLS) with these
+    -A USER:PASS    require AUTH (PLAIN or LOGIN) with these; without -T
+                    it is offered in clear, as a careless relay does
+    -T CERT:KEY     offer STARTTLS with this certificate chain and key
+                    (PEM files); with -A, AUTH only after STARTTLS
     -D MS           delay every reply by MS milliseconds (a distant relay)
     -E MS           delay the reply to the end of a message's data by MS
                     milliseconds, and no other (a relay that is slow to
@@ -57,6 +60,7 @@ import logging
 import os
 import random
 import signal
+import ssl
 import sys
 import warnings
 
@@ -71,6 +75,13 @@ class State:
 
     def __init__(self, opts):
         self.opts = opts
+        self.tls = None
+        if opts.tls:
+            cert, sep, key = opts.tls.partition(":")
+            if not sep:
+                sys.exit("server.py: -T: want CERT:KEY, got %r" % opts.tls)
+            self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self.tls.load_cert_chain(cert, key)
         self.replies = {}
         for rule in opts.reply:
             addr, sep, reply = rule.partition("=")
@@ -182,9 +193,12 @@ class Session(SMTP):
         auth = state.opts.auth
         if auth:
             user, _, password = auth.partition(":")
-            kw.update(auth_required=True, auth_require_tls=False,
+            kw.update(auth_required=True,
+                      auth_require_tls=state.tls is not None,
                       auth_callback=lambda mechanism, login, pw:
                       (login, pw) == (user.encode(), password.encode()))
+        if state.tls is not None:
+            kw.update(tls_context=state.tls, require_starttls=False)
         super().__init__(Handler(state), **kw)
         self.state = state
         self.number = 0
@@ -297,6 +311,7 @@ def parse():
     p.add_argument("-o", dest="dir", required=True)
     p.add_argument("-p", dest="port", type=int, default=0)
     p.add_argument("-A", dest="auth", default="")
+    p.add_argument("-T", dest="tls", default="")
     p.add_argument("-D", dest="delay", type=int, default=0)
     p.add_argument("-E", dest="data_delay", type=int, default=0)
     p.add_argument("-F", dest="shed", type=percent, default=0)
