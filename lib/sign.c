@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "files.h"
 #include "sign.h"
 
 struct sign_master {
@@ -26,11 +27,15 @@ int
 sign_master_create(const char *path, char err[SIGN_ERR_MAX])
 {
 	unsigned char key[crypto_secretbox_KEYBYTES];
-	char hex[2 * sizeof key + 2];
+	char hex[2 * sizeof key + 2], why[FILES_WHY_MAX];
 	int fd;
 	ssize_t n;
 
 	sign_init();
+	if (files_check_dir(path, geteuid(), why) != 0) {
+		snprintf(err, SIGN_ERR_MAX, "master key %s", why);
+		return EXIT_CONFIG;
+	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) < 0) {
 		snprintf(err, SIGN_ERR_MAX, "%s: %s", path, strerror(errno));
@@ -62,8 +67,7 @@ sign_master_load(const char *path, struct sign_master **mp,
     char err[SIGN_ERR_MAX])
 {
 	struct sign_master *m;
-	char hex[2 * crypto_secretbox_KEYBYTES + 2];
-	struct stat st;
+	char hex[2 * crypto_secretbox_KEYBYTES + 2], why[FILES_WHY_MAX];
 	size_t len;
 	ssize_t n;
 	int fd;
@@ -74,16 +78,8 @@ sign_master_load(const char *path, struct sign_master **mp,
 		    strerror(errno));
 		return errno == ELOOP ? EXIT_CONFIG : EXIT_NOINPUT;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, SIGN_ERR_MAX, "master key %s: not a regular "
-		    "file", path);
-		close(fd);
-		return EXIT_CONFIG;
-	}
-	if (st.st_mode & 077) {
-		snprintf(err, SIGN_ERR_MAX, "master key %s: group or others "
-		    "may read it (mode %03o); make it private with: chmod 600 "
-		    "%s", path, (unsigned)(st.st_mode & 0777), path);
+	if (files_check(path, 1, geteuid(), why) != 0) {
+		snprintf(err, SIGN_ERR_MAX, "master key %s", why);
 		close(fd);
 		return EXIT_CONFIG;
 	}

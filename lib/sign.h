@@ -21,7 +21,7 @@
 #define SIGN_SEALED_LEN (24 + 16 + 32)
 
 /* Room for a message from these functions. */
-#define SIGN_ERR_MAX 256
+#define SIGN_ERR_MAX 640
 
 struct sign_master;
 

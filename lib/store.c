@@ -18,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "exitcodes.h"
+#include "files.h"
 #include "store_impl.h"
 #include "util.h"
 
@@ -438,9 +440,33 @@ migrate(struct store *s)
 	store_commit(s);
 }
 
+/*
+ * Refuse a database the running user cannot trust (files.h): the file,
+ * and its -wal and -shm when they are there, since SQLite reads them as
+ * part of it.
+ */
+static void
+check_files(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char why[FILES_WHY_MAX];
+	struct buf p = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "%s%s", path, suffixes[i]);
+		if ((i == 0 || access(p.p, F_OK) == 0) &&
+		    files_check(p.p, 0, geteuid(), why) != 0)
+			errx(EXIT_CONFIG, "%s", why);
+	}
+	buf_release(&p);
+}
+
 struct store *
 store_open(const char *path, int flags)
 {
+	char why[FILES_WHY_MAX];
 	struct store *s;
 	struct stat st;
 
@@ -452,6 +478,8 @@ store_open(const char *path, int flags)
 		if (!(flags & STORE_CREATE))
 			errx(EXIT_NOINPUT, "%s: no such database; create it "
 			    "with org-admin init", path);
+		if (files_check_dir(path, geteuid(), why) != 0)
+			errx(EXIT_CONFIG, "%s", why);
 		/* Create it ourselves, so that it starts mode 0600. */
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0600)) < 0 && errno != EEXIST)
@@ -461,6 +489,7 @@ store_open(const char *path, int flags)
 	} else if (S_ISDIR(st.st_mode)) {
 		errx(EXIT_NOINPUT, "%s: is a directory", path);
 	}
+	check_files(path);
 
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);

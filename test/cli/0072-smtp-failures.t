@@ -89,23 +89,30 @@ has "server down: libcurl's reason" out "onnect"
 is "server down: the third message not tried" \
     "$(grep '^4	' out | cut -f 4 | cut -c 1-11)" "not tried: "
 
-# AUTH: credentials from ~/.netrc; without them, or wrong, the server
-# refuses the session, which is the transport's failure, not the
-# message's.
-smtp_start auth -A user:secret || exit 1
+# AUTH, under STARTTLS (a login never travels in clear: test 0077):
+# credentials from ~/.netrc; without them, or wrong, the server refuses
+# the session, which is the transport's failure, not the message's.
+mkdir ca
+smtp_test_ca ca || exit 1
+smtp_start auth -A user:secret -T "$PWD/ca/srv.pem:$PWD/ca/srv.key" || exit 1
 mkdir home
 printf 'machine 127.0.0.1 login user password secret\n' >home/.netrc
 chmod 600 home/.netrc
-HOME=$PWD/home run "$SMTP_SEND" -u "$SMTP_URL" <in
+HOME=$PWD/home run "$SMTP_SEND" -C ca/ca.pem -u "$SMTP_URL" <in
 exits "auth from ~/.netrc: sent" 0
 is "auth from ~/.netrc: all three" "$(grep -c '	sent	' out)" 3
-has "auth from ~/.netrc: AUTH on the wire" auth/wire/1 "AUTH PLAIN"
-HOME=$PWD run "$SMTP_SEND" -u "$SMTP_URL" <in
+has "auth from ~/.netrc: STARTTLS first" auth/wire/1 "STARTTLS"
+if grep -aq -e AUTH -e secret auth/wire/1; then
+	not_ok "auth from ~/.netrc: AUTH only under TLS, nothing of it in clear"
+else
+	ok "auth from ~/.netrc: AUTH only under TLS, nothing of it in clear"
+fi
+HOME=$PWD run "$SMTP_SEND" -C ca/ca.pem -u "$SMTP_URL" <in
 exits "no credentials: exit 69" 69
 is "no credentials: the server's reply" "$(head -n 1 out | cut -f 2-)" \
     "unavailable	530	530 5.7.0 Authentication required"
 url=$(echo "$SMTP_URL" | sed 's|//|//user:wrong@|')
-HOME=$PWD run "$SMTP_SEND" -u "$url" <in
+HOME=$PWD run "$SMTP_SEND" -C ca/ca.pem -u "$url" <in
 exits "wrong password: exit 69" 69
 is "wrong password: the server's reply" "$(head -n 1 out | cut -f 2-)" \
     "unavailable	535	535 5.7.8 Authentication credentials invalid"

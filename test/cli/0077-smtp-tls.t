@@ -16,16 +16,7 @@ HOME=$SCRATCH
 export HOME
 
 # A test CA and a certificate for 127.0.0.1 that it signed.
-{
-	openssl ecparam -name prime256v1 -genkey -noout -out ca.key &&
-	openssl req -x509 -new -key ca.key -subj /CN=credpipe-test-ca \
-	    -days 2 -out ca.pem &&
-	openssl ecparam -name prime256v1 -genkey -noout -out srv.key &&
-	openssl req -new -key srv.key -subj /CN=127.0.0.1 -out srv.csr &&
-	printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
-	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 2 -extfile srv.ext -out srv.pem
-} >openssl.log 2>&1 || { cat openssl.log >&2; exit 1; }
+smtp_test_ca "$SCRATCH" || exit 1
 
 # submit N: a job of N new recipients.
 n=0

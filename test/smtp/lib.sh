@@ -5,6 +5,9 @@
 #					sets SMTP_PID, SMTP_PORT, SMTP_URL
 #	smtp_stop			stop it and wait for it to go
 #	smtp_stat NAME			a figure of DIR/stats ("messages", ...)
+#	smtp_test_ca DIR		make DIR/ca.pem, a test CA, and DIR/srv.pem
+#					and DIR/srv.key, a certificate for
+#					127.0.0.1 it signed (smtp_start -T)
 #
 # smtp_start arranges for smtp_stop to run when the shell exits, however it
 # exits (an EXIT trap, and HUP, INT and TERM turned into exits), on top of
@@ -80,4 +83,22 @@ smtp_expect() {
 		    "2030-01-01.\\nYour credential urn:uuid:%s is " \
 		    "attached.\\n\tok\n", id, $4, $3, $4, sha, $4, id
 	}' "$1" | sort
+}
+
+smtp_test_ca() {
+	{
+		openssl ecparam -name prime256v1 -genkey -noout \
+		    -out "$1/ca.key" &&
+		openssl req -x509 -new -key "$1/ca.key" \
+		    -subj /CN=credpipe-test-ca -days 2 -out "$1/ca.pem" &&
+		openssl ecparam -name prime256v1 -genkey -noout \
+		    -out "$1/srv.key" &&
+		openssl req -new -key "$1/srv.key" -subj /CN=127.0.0.1 \
+		    -out "$1/srv.csr" &&
+		printf 'subjectAltName=IP:127.0.0.1\n' >"$1/srv.ext" &&
+		openssl x509 -req -in "$1/srv.csr" -CA "$1/ca.pem" \
+		    -CAkey "$1/ca.key" -CAcreateserial -days 2 \
+		    -extfile "$1/srv.ext" -out "$1/srv.pem"
+	} >"$1/openssl.log" 2>&1 || { sed 's/^/# /' "$1/openssl.log" >&2
+		return 1; }
 }

@@ -2,8 +2,8 @@
  * send: the test driver of lib/mime and lib/transport, as a worker would
  * drive them (not an installed command).
  *
- *	send [-R] [-a file] [-b template] [-c connections] [-f from]
- *	     [-F name] [-s template] [-t ms] (-M dir | -u url)
+ *	send [-R] [-a file] [-b template] [-C cafile] [-c connections]
+ *	     [-f from] [-F name] [-s template] [-t ms] (-M dir | -u url)
  *
  * Reads a record stream (lib/record.h) on stdin; for each record builds
  * the credential email to EMAIL and NAME with mime_build, the subject and
@@ -50,9 +50,10 @@ struct run {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: send [-R] [-a file] [-b template] "
-	    "[-c connections] [-f from]\n"
-	    "            [-F name] [-s template] [-t ms] (-M dir | -u url)\n");
+	fprintf(stderr, "usage: send [-R] [-a file] [-b template] [-C cafile] "
+	    "[-c connections]\n"
+	    "            [-f from] [-F name] [-s template] [-t ms] "
+	    "(-M dir | -u url)\n");
 	exit(EXIT_USAGE);
 }
 
@@ -111,7 +112,7 @@ main(int argc, char *argv[])
 	    "{{credential_id}} is attached.\n";
 	const char *from = "badges@example.org", *org = "Example Academy";
 	const char *maildir = NULL, *url = NULL, *attach = NULL;
-	struct transport_options o = { 1, 0, done, NULL };
+	struct transport_options o = { 1, 0, done, NULL, 0, NULL };
 	struct buf att = BUF_INIT, subj = BUF_INIT, text = BUF_INIT;
 	struct buf msg = BUF_INIT, id = BUF_INIT, e = BUF_INIT;
 	struct record_reader rr;
@@ -123,8 +124,11 @@ main(int argc, char *argv[])
 	double t0, elapsed;
 	int c, raw = 0, rc;
 
-	while ((c = getopt(argc, argv, "F:M:Ra:b:c:f:s:t:u:")) != -1) {
+	while ((c = getopt(argc, argv, "C:F:M:Ra:b:c:f:s:t:u:")) != -1) {
 		switch (c) {
+		case 'C':
+			o.ca_file = optarg;
+			break;
 		case 'F':
 			org = optarg;
 			break;

@@ -1,0 +1,39 @@
+/*
+ * files.h: whether a file credpipe keeps its secrets in may be trusted.
+ *
+ * Whoever can write the database is the operator, and whoever can read
+ * the master key holds every signing key.  So a file is trusted only when
+ * it is the operator's and nobody else could have made or changed it:
+ *
+ * - it is a regular file (not a link) owned by the user running the
+ *   program;
+ * - neither group nor others may write it, and for a secret (the master
+ *   key) neither may read it;
+ * - its directory is not writable by group or others, unless it is
+ *   sticky (others cannot rename or delete what is not theirs) and owned
+ *   by that user too.
+ *
+ * Refusals say what to run to mend them ("chmod 600 FILE", "chown USER
+ * FILE") and are configuration errors (EXIT_CONFIG).
+ */
+#ifndef CREDPIPE_FILES_H
+#define CREDPIPE_FILES_H
+
+#include <sys/types.h>
+
+/* Room for a refusal, with the NUL. */
+#define FILES_WHY_MAX 512
+
+/*
+ * Check the file at path, which exists, for uid (the caller passes
+ * geteuid()): what it holds is a secret when secret is 1.  Return 0, or
+ * EXIT_CONFIG with why.
+ */
+int files_check(const char *path, int secret, uid_t uid,
+    char why[FILES_WHY_MAX]);
+
+/* Check the directory that holds path (which need not exist yet), as
+ * above.  Return 0, or EXIT_CONFIG with why. */
+int files_check_dir(const char *path, uid_t uid, char why[FILES_WHY_MAX]);
+
+#endif

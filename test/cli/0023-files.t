@@ -1,0 +1,81 @@
+#!/bin/sh
+# Files that already exist are not trusted blindly: a database or master
+# key another user made, or could have, is refused with what to run, and
+# nothing is written to it.  The attack: in a directory anyone may write,
+# another user creates credpipe.db (0666) and credpipe.key (0600, theirs)
+# before the operator's org-admin init.
+. "$(dirname "$0")/lib.sh"
+
+# As root (as CI runs) the files can be given to another user; a user
+# without root tries what it can make alone.
+other=
+[ "$(id -u)" = 0 ] && other=65534
+
+mkdir open
+chmod 777 open
+run org-admin -d open/credpipe.db init
+exits "init in a directory anyone may write: 78" 78
+has "saying what to run" err "chmod go-w open"
+if [ -e open/credpipe.db ]; then not_ok "nothing created there"; else ok "nothing created there"; fi
+
+chmod 1777 open
+run org-admin -d open/credpipe.db init
+exits "a sticky directory of our own is fine" 0
+run org-admin -d open/credpipe.db org list
+exits "and the database opens" 0
+
+if [ -n "$other" ]; then
+	mkdir trap
+	chmod 1777 trap
+	: >trap/credpipe.db
+	chmod 666 trap/credpipe.db
+	chown "$other" trap/credpipe.db
+	(umask 077; : >trap/credpipe.key)
+	chown "$other" trap/credpipe.key
+	cp -p trap/credpipe.db before.db
+	run org-admin -d trap/credpipe.db init
+	exits "init over another user's files: 78" 78
+	has "the database is refused as another user's" err "owned by another user"
+	has "with the chown to run" err "chown"
+	is "the file is as it was" "$(cmp trap/credpipe.db before.db && stat -c %s trap/credpipe.db)" 0
+	chown "$(id -u)" trap/credpipe.db
+	run org-admin -d trap/credpipe.db init
+	exits "the database ours, but 0666: 78" 78
+	has "saying chmod 600" err "chmod 600 trap/credpipe.db"
+	chmod 600 trap/credpipe.db
+	run org-admin -d trap/credpipe.db init
+	exits "the master key still another user's: 78" 78
+	has "naming the key" err "master key trap/credpipe.key: owned by another user"
+	run org-admin -d trap/credpipe.db org create acme "Acme"
+	exits "the database itself is now trusted: org create works" 0
+	run org-admin -d trap/credpipe.db key generate acme
+	exits "key generate refuses another user's master key" 78
+	is "no signing key was sealed under it" \
+	    "$(sqlite3 trap/credpipe.db 'SELECT count(*) FROM signing_key')" 0
+	: >trap/credpipe.db-wal
+	chown "$other" trap/credpipe.db-wal
+	run org-admin -d trap/credpipe.db org list
+	exits "a -wal file of another user's: 78" 78
+	has "naming it" err "trap/credpipe.db-wal: owned by another user"
+else
+	ok "as root, another user's files are refused # skip not root: no second user to own files"
+fi
+
+# The master key: readable by the group is refused; so is a directory
+# the group may write.
+mkdir op
+org-admin -d op/credpipe.db init 2>/dev/null
+chmod 640 op/credpipe.key
+run org-admin -d op/credpipe.db key generate x
+exits "a master key the group may read: 78" 78
+has "saying chmod 600" err "chmod 600 op/credpipe.key"
+chmod 600 op/credpipe.key
+chmod 770 op
+run org-admin -d op/credpipe.db org list
+exits "a directory the group may write: 78" 78
+has "naming the directory" err "op: the directory of op/credpipe.db is writable by its group"
+chmod 700 op
+run org-admin -d op/credpipe.db org list
+exits "put right, it opens again" 0
+
+done_testing
