@@ -122,12 +122,11 @@ take_token(struct store *s, const struct auth_who *who)
 {
 	long long wait;
 
-	if (store_apikey_take(s, who->key_id, who->rate, store_now(),
-	    &wait) == 0)
+	if (auth_take_token(s, who, store_now(), &wait) == 0)
 		return;
 	if (wait < 0)
-		errx(EXIT_NOPERM, "API key of %s may not submit (its rate is "
-		    "0 an hour)", who->member_email);
+		errx(EXIT_NOPERM, "%s key of %s may not submit (its rate is "
+		    "0 an hour)", who->ssh ? "SSH" : "API", who->member_email);
 	errx(EXIT_TEMPFAIL, "rate limit: %lld submission%s an hour for this "
 	    "key; try again in %lld minute%s", who->rate,
 	    who->rate == 1 ? "" : "s", (wait + 59) / 60,
@@ -197,7 +196,8 @@ main(int argc, char *argv[])
 		    "issuable", t->rows, t->rows == 1 ? "" : "s");
 
 	/* The job's month is the quota's: the same now. */
-	job = store_job_create(s, who.org.id, b.id, who.key_id, now);
+	job = store_job_create(s, who.org.id, b.id, who.ssh ? 0 : who.key_id,
+	    who.ssh ? who.key_id : 0, now);
 	for (i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
 		long long item;

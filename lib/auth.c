@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "config.h"
 #include "exitcodes.h"
 #include "sign.h"
 #include "util.h"
@@ -235,6 +236,48 @@ auth_may_issue(struct store *s, const struct store_org *o,
 	return 0;
 }
 
+int
+auth_login_ssh(struct store *s, const char *id, struct auth_who *who,
+    char err[AUTH_ERR_MAX])
+{
+	struct store_sshkey k;
+	unsigned long n;
+	int role;
+
+	memset(who, 0, sizeof *who);
+	if (parse_ulong(id, 1, (unsigned long)-1 / 2, &n) != 0 ||
+	    store_sshkey_get(s, (long long)n, &k) != 0)
+		return refuse(err, "SSH key %.20s is not known here", id);
+	if (k.revoked || k.member_removed) {
+		store_sshkey_release(&k);
+		return refuse(err, "SSH key %s has been revoked; ask an admin "
+		    "of your organization", k.fingerprint);
+	}
+	role = auth_role_parse(k.role);
+	if (role < 0 || store_org_get_id(s, k.org_id, &who->org) != 0) {
+		store_sshkey_release(&k);
+		return refuse(err, "SSH key %lu belongs to no member", n);
+	}
+	who->member_id = k.member_id;
+	who->member_email = k.member_email;
+	k.member_email = NULL;
+	who->role = (enum auth_role)role;
+	who->ssh = 1;
+	who->key_id = k.id;
+	who->rate = k.rate;
+	store_sshkey_touch(s, k.id);
+	store_sshkey_release(&k);
+	return 0;
+}
+
+int
+auth_take_token(struct store *s, const struct auth_who *who, long long now,
+    long long *wait)
+{
+	return who->ssh ? store_sshkey_take(s, who->key_id, who->rate, now,
+	    wait) : store_apikey_take(s, who->key_id, who->rate, now, wait);
+}
+
 void
 auth_member(struct store *s, const char *key, enum auth_role r,
     const char *badge, struct auth_who *who, struct store_badge *b)
@@ -242,7 +285,10 @@ auth_member(struct store *s, const char *key, enum auth_role r,
 	char err[AUTH_ERR_MAX];
 	int rc;
 
-	if ((rc = auth_login(s, key, who, err)) != 0 ||
+	const char *ssh = config_env("CREDPIPE_SSH_KEY");
+
+	if ((rc = !key && ssh ? auth_login_ssh(s, ssh, who, err) :
+	    auth_login(s, key, who, err)) != 0 ||
 	    (rc = auth_need_role(who, r, err)) != 0)
 		errx(rc, "%s", err);
 	if (badge && store_badge_get(s, who->org.id, badge, b) != 0)

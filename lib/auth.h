@@ -59,13 +59,15 @@ int auth_key_parse(const char *key, char prefix[AUTH_PREFIX_LEN + 1],
 /* Compare two hashes in constant time; 1 when equal. */
 int auth_hash_equal(const unsigned char a[32], const unsigned char b[32]);
 
-/* Who is acting: what auth_login found. */
+/* Who is acting: what auth_login or auth_login_ssh found. */
 struct auth_who {
 	struct store_org org;		/* the key's organization */
 	long long member_id;
 	char *member_email;
 	enum auth_role role;
-	long long key_id;
+	int ssh;			/* the key is an SSH key, not an API
+					 * key */
+	long long key_id;		/* of the one or the other */
 	long long rate;			/* its submissions an hour */
 };
 
@@ -83,8 +85,25 @@ int auth_login(struct store *s, const char *key, struct auth_who *who,
 void auth_who_release(struct auth_who *who);
 
 /*
- * For the member commands: log in with key, check the role, and look up
- * the badge slug of the key's organization (unless badge is NULL).  Any
+ * Find the member of the SSH key whose id credpipe-shell was given by
+ * the operator's authorized_keys: the same as auth_login, for a key sshd
+ * has already proven the member holds.  The id comes in the environment
+ * (CREDPIPE_SSH_KEY), which is trustworthy for the same reason the
+ * database is: only the operator's account can open it.
+ */
+int auth_login_ssh(struct store *s, const char *id, struct auth_who *who,
+    char err[AUTH_ERR_MAX]);
+
+/* Take a submission from the bucket of who's key (store_apikey_take or
+ * store_sshkey_take). */
+int auth_take_token(struct store *s, const struct auth_who *who,
+    long long now, long long *wait);
+
+/*
+ * For the member commands: log in with key (with the SSH key of
+ * CREDPIPE_SSH_KEY when key is NULL and that is set), check the role,
+ * and look up the badge slug of the key's organization (unless badge is
+ * NULL).  Any
  * refusal ends the program with its message and exit status (77, or 65
  * for an unknown badge).  The caller releases who and b.
  */

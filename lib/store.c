@@ -239,6 +239,29 @@ static const char *const migrations[] = {
 	"ALTER TABLE credential ADD COLUMN status_index INTEGER;"
 	"CREATE UNIQUE INDEX credential_status ON credential(status_list_id,"
 	"  status_index) WHERE status_list_id IS NOT NULL;",
+
+	/* 5 -> 6: members reach their commands over SSH (credpipe-shell):
+	 * each of their public keys, one member's each while it is not
+	 * revoked, with a rate bucket of its own as an API key has; a job
+	 * records the SSH key that submitted it. */
+	"CREATE TABLE ssh_key ("
+	"  id INTEGER PRIMARY KEY,"
+	"  member_id INTEGER NOT NULL REFERENCES member(id),"
+	"  type TEXT NOT NULL,"
+	"  blob TEXT NOT NULL,"
+	"  comment TEXT NOT NULL DEFAULT '',"
+	"  fingerprint TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  last_used INTEGER,"
+	"  revoked INTEGER,"
+	"  rate INTEGER NOT NULL DEFAULT 10 CHECK (rate >= 0),"
+	"  tokens REAL,"
+	"  tokens_at INTEGER"
+	");"
+	"CREATE UNIQUE INDEX ssh_key_blob ON ssh_key(blob)"
+	"  WHERE revoked IS NULL;"
+	"CREATE INDEX ssh_key_member ON ssh_key(member_id);"
+	"ALTER TABLE job ADD COLUMN ssh_key_id INTEGER REFERENCES ssh_key(id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

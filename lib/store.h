@@ -242,6 +242,48 @@ int store_apikey_revoke(struct store *s, long long org_id,
     const char *prefix);
 void store_apikey_touch(struct store *s, long long id);
 
+/*
+ * SSH public keys of members (credpipe-shell): the key's type
+ * ("ssh-ed25519"), its base64 blob, its comment and its fingerprint
+ * ("SHA256:..."), and a rate of bulk submissions an hour, as an API key
+ * has.  A blob belongs to one key not revoked.
+ */
+struct store_sshkey {
+	long long id;
+	long long member_id;
+	char *member_email;
+	char *role;
+	long long org_id;
+	long long member_removed;	/* 0: a member still */
+	char *type;
+	char *blob;
+	char *comment;
+	char *fingerprint;
+	long long created;
+	long long last_used;	/* 0: never */
+	long long revoked;	/* 0: not revoked */
+	long long rate;
+};
+
+/* Return 0 with the key's id in *id, or STORE_EXISTS when the blob is a
+ * key not revoked already. */
+int store_sshkey_add(struct store *s, long long member_id, const char *type,
+    const char *blob, const char *comment, const char *fingerprint,
+    long long rate, long long *id);
+/* A key by its id: 0 or STORE_NOTFOUND. */
+int store_sshkey_get(struct store *s, long long id, struct store_sshkey *k);
+void store_sshkey_release(struct store_sshkey *k);
+typedef void store_sshkey_fn(const struct store_sshkey *k, void *arg);
+/* The keys of an organization (of every organization when 0), of one
+ * member when member_id > 0, oldest first; with active_only, those not
+ * revoked of members not removed. */
+void store_sshkey_list(struct store *s, long long org_id, long long member_id,
+    int active_only, store_sshkey_fn *fn, void *arg);
+/* Return 0, or STORE_NOTFOUND when org_id (any, for 0) has no such key
+ * that is not revoked already. */
+int store_sshkey_revoke(struct store *s, long long org_id, long long id);
+void store_sshkey_touch(struct store *s, long long id);
+
 /* Credentials. */
 struct store_cred {
 	char *id;		/* "urn:uuid:..." */
@@ -327,12 +369,17 @@ void store_quota_reserve(struct store *s, long long org_id,
  */
 int store_apikey_take(struct store *s, long long key_id, long long rate,
     long long now, long long *wait);
+/* The same for an SSH key's bucket. */
+int store_sshkey_take(struct store *s, long long key_id, long long rate,
+    long long now, long long *wait);
 
-/* A new job, pending, created at now, and its items; return their ids.
+/* A new job, pending, created at now by an API key or an SSH key (0 for
+ * none), and its items; return their ids.
  * prior names the credential the item's class refers to ("" for none);
  * state is "pending" or "skipped". */
 long long store_job_create(struct store *s, long long org_id,
-    long long badge_id, long long key_id, long long now);
+    long long badge_id, long long api_key_id, long long ssh_key_id,
+    long long now);
 long long store_job_add_item(struct store *s, long long job_id,
     unsigned long row, const char *email, const char *name,
     const char *class, const char *prior, const char *state);

@@ -79,14 +79,12 @@ store_quota_reserve(struct store *s, long long org_id, const char *month,
 	store_exec(s, st);
 }
 
-int
-store_apikey_take(struct store *s, long long key_id, long long rate,
-    long long now, long long *wait)
+/* Take a token from a bucket that get reads (tokens, tokens_at of ?1)
+ * and put writes (?1 tokens, ?2 when, ?3 the id): see store.h. */
+static int
+take(struct store *s, const char *get, const char *put, long long key_id,
+    long long rate, long long now, long long *wait)
 {
-	static const char get[] = "SELECT tokens, tokens_at FROM api_key "
-	    "WHERE id = ?";
-	static const char put[] = "UPDATE api_key SET tokens = ?, "
-	    "tokens_at = ? WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, get);
 	double tokens = (double)rate;
 
@@ -118,18 +116,43 @@ store_apikey_take(struct store *s, long long key_id, long long rate,
 	return 0;
 }
 
+int
+store_apikey_take(struct store *s, long long key_id, long long rate,
+    long long now, long long *wait)
+{
+	static const char get[] = "SELECT tokens, tokens_at FROM api_key "
+	    "WHERE id = ?";
+	static const char put[] = "UPDATE api_key SET tokens = ?, "
+	    "tokens_at = ? WHERE id = ?";
+
+	return take(s, get, put, key_id, rate, now, wait);
+}
+
+int
+store_sshkey_take(struct store *s, long long key_id, long long rate,
+    long long now, long long *wait)
+{
+	static const char get[] = "SELECT tokens, tokens_at FROM ssh_key "
+	    "WHERE id = ?";
+	static const char put[] = "UPDATE ssh_key SET tokens = ?, "
+	    "tokens_at = ? WHERE id = ?";
+
+	return take(s, get, put, key_id, rate, now, wait);
+}
+
 long long
 store_job_create(struct store *s, long long org_id, long long badge_id,
-    long long key_id, long long now)
+    long long api_key_id, long long ssh_key_id, long long now)
 {
 	static const char sql[] = "INSERT INTO job (org_id, badge_id, "
-	    "api_key_id, created) VALUES (?, ?, ?, ?)";
+	    "api_key_id, ssh_key_id, created) VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, badge_id);
-	store_bind_int_or_null(st, 3, key_id, 0);
-	sqlite3_bind_int64(st, 4, now);
+	store_bind_int_or_null(st, 3, api_key_id, 0);
+	store_bind_int_or_null(st, 4, ssh_key_id, 0);
+	sqlite3_bind_int64(st, 5, now);
 	store_exec(s, st);
 	return sqlite3_last_insert_rowid(s->db);
 }

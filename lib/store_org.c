@@ -506,14 +506,22 @@ int
 store_member_remove(struct store *s, long long org_id, const char *email)
 {
 	/* The row stays, marked removed, for the audit trail and the jobs
-	 * that name its keys; the keys are revoked. */
+	 * that name its keys; the keys are revoked, API and SSH. */
 	static const char keys[] = "UPDATE api_key SET revoked = ?1 "
+	    "WHERE revoked IS NULL AND member_id = (SELECT id FROM member "
+	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL)";
+	static const char ssh[] = "UPDATE ssh_key SET revoked = ?1 "
 	    "WHERE revoked IS NULL AND member_id = (SELECT id FROM member "
 	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL)";
 	static const char sql[] = "UPDATE member SET removed = ?1 "
 	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL";
 	sqlite3_stmt *st = store_stmt(s, keys);
 
+	sqlite3_bind_int64(st, 1, store_now());
+	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_text(st, 3, email);
+	store_exec(s, st);
+	st = store_stmt(s, ssh);
 	sqlite3_bind_int64(st, 1, store_now());
 	sqlite3_bind_int64(st, 2, org_id);
 	store_bind_text(st, 3, email);
@@ -642,6 +650,127 @@ void
 store_apikey_touch(struct store *s, long long id)
 {
 	static const char sql[] = "UPDATE api_key SET last_used = ? "
+	    "WHERE id = ?";
+
+	set_int(s, sql, id, store_now(), -1);
+}
+
+/* SSH keys. */
+
+#define SSHKEY_COLS "k.id, k.member_id, m.email, m.role, m.org_id, " \
+	"coalesce(m.removed, 0), k.type, k.blob, k.comment, k.fingerprint, " \
+	"k.created, k.last_used, k.revoked, k.rate"
+
+static void
+sshkey_row(sqlite3_stmt *st, struct store_sshkey *k)
+{
+	k->id = sqlite3_column_int64(st, 0);
+	k->member_id = sqlite3_column_int64(st, 1);
+	k->member_email = (char *)store_col_text(st, 2);
+	k->role = (char *)store_col_text(st, 3);
+	k->org_id = sqlite3_column_int64(st, 4);
+	k->member_removed = sqlite3_column_int64(st, 5);
+	k->type = (char *)store_col_text(st, 6);
+	k->blob = (char *)store_col_text(st, 7);
+	k->comment = (char *)store_col_text(st, 8);
+	k->fingerprint = (char *)store_col_text(st, 9);
+	k->created = sqlite3_column_int64(st, 10);
+	k->last_used = store_col_int(st, 11, 0);
+	k->revoked = store_col_int(st, 12, 0);
+	k->rate = sqlite3_column_int64(st, 13);
+}
+
+#define SSHKEY_TEXTS(k) { &(k)->member_email, &(k)->role, &(k)->type, \
+	&(k)->blob, &(k)->comment, &(k)->fingerprint }
+
+int
+store_sshkey_add(struct store *s, long long member_id, const char *type,
+    const char *blob, const char *comment, const char *fingerprint,
+    long long rate, long long *id)
+{
+	static const char sql[] = "INSERT INTO ssh_key (member_id, type, "
+	    "blob, comment, fingerprint, created, rate) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, member_id);
+	store_bind_text(st, 2, type);
+	store_bind_text(st, 3, blob);
+	store_bind_text(st, 4, comment);
+	store_bind_text(st, 5, fingerprint);
+	sqlite3_bind_int64(st, 6, store_now());
+	sqlite3_bind_int64(st, 7, rate);
+	return store_insert(s, st, id);
+}
+
+int
+store_sshkey_get(struct store *s, long long id, struct store_sshkey *k)
+{
+	static const char sql[] = "SELECT " SSHKEY_COLS " FROM ssh_key k "
+	    "JOIN member m ON m.id = k.member_id WHERE k.id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	char **texts[] = SSHKEY_TEXTS(k);
+	size_t i;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	sshkey_row(st, k);
+	for (i = 0; i < sizeof texts / sizeof *texts; i++)
+		*texts[i] = xstrdup(*texts[i]);
+	sqlite3_reset(st);
+	return 0;
+}
+
+void
+store_sshkey_release(struct store_sshkey *k)
+{
+	char **texts[] = SSHKEY_TEXTS(k);
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof *texts; i++)
+		free(*texts[i]);
+	memset(k, 0, sizeof *k);
+}
+
+void
+store_sshkey_list(struct store *s, long long org_id, long long member_id,
+    int active_only, store_sshkey_fn *fn, void *arg)
+{
+	static const char sql[] = "SELECT " SSHKEY_COLS " FROM ssh_key k "
+	    "JOIN member m ON m.id = k.member_id WHERE (?1 = 0 OR "
+	    "m.org_id = ?1) AND (?2 = 0 OR k.member_id = ?2) AND (?3 = 0 OR "
+	    "(k.revoked IS NULL AND m.removed IS NULL)) ORDER BY k.id";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_sshkey k;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, member_id);
+	sqlite3_bind_int(st, 3, active_only != 0);
+	while (store_row(s, st)) {
+		sshkey_row(st, &k);
+		fn(&k, arg);
+	}
+}
+
+int
+store_sshkey_revoke(struct store *s, long long org_id, long long id)
+{
+	static const char sql[] = "UPDATE ssh_key SET revoked = ?1 "
+	    "WHERE id = ?2 AND revoked IS NULL AND (?3 = 0 OR member_id "
+	    "IN (SELECT id FROM member WHERE org_id = ?3))";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, store_now());
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, org_id);
+	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
+}
+
+void
+store_sshkey_touch(struct store *s, long long id)
+{
+	static const char sql[] = "UPDATE ssh_key SET last_used = ? "
 	    "WHERE id = ?";
 
 	set_int(s, sql, id, store_now(), -1);

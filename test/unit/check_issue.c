@@ -101,7 +101,7 @@ static void
 submit(const struct org *o, int k, const char *email, const char *cls,
     const char *prior, struct store_item *it)
 {
-	long long job = store_job_create(db, o->id, o->badge[k], 0,
+	long long job = store_job_create(db, o->id, o->badge[k], 0, 0,
 	    store_now());
 
 	store_job_add_item(db, job, 2, email, "Ada", cls, prior, "pending");

@@ -69,7 +69,7 @@ add_org(const char *slug)
 static long long
 add_job(long long org_id, long long b, int n, int skip_last)
 {
-	long long j = store_job_create(db, org_id, b, 0, store_now());
+	long long j = store_job_create(db, org_id, b, 0, 0, store_now());
 	int i;
 
 	for (i = 1; i <= n; i++) {
@@ -122,7 +122,7 @@ issue(const struct store_item *it, const char *lease, const char *id,
 {
 	struct store_cred_new n = {
 		id, org, badge, it->email, it->name, T(1), expires,
-		supersedes, it->id, "{}"
+		supersedes, it->id, "{}", 0, 0
 	};
 
 	store_cred_insert(db, &n);

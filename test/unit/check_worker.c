@@ -62,7 +62,7 @@ make_org(int i, int nokey)
 		b.description = b.criteria = (char *)"";
 		b.valid_days = -1;
 		ck_assert_int_eq(store_badge_create(db, &b, &bid), 0);
-		jobs[i][k] = store_job_create(db, org_ids[i], bid, 0,
+		jobs[i][k] = store_job_create(db, org_ids[i], bid, 0, 0,
 		    store_now());
 		for (r = 0; r < NRCPT; r++) {
 			char email[32];
