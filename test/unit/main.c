@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "json.h"
 #include "multibase.h"
+#include "sign.h"
 #include "store_impl.h"
 #include "unit.h"
 
@@ -46,7 +47,10 @@ unit_slurp(struct buf *b, const char *rel)
 	size_t n;
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
+	if (rel[0] == '/')
+		snprintf(path, sizeof path, "%s", rel);
+	else
+		snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
 	f = fopen(path, "rb");
 	ck_assert_msg(f != NULL, "cannot open %s", path);
 	buf_reset(b);
@@ -147,4 +151,30 @@ unit_query(struct store *s, const char *fmt, ...)
 	sqlite3_finalize(st);
 	buf_release(&sql);
 	return out;
+}
+
+void
+unit_workspace_open(struct unit_workspace *w, const char *name)
+{
+	char err[SIGN_ERR_MAX];
+
+	snprintf(w->dir, sizeof w->dir, "/tmp/%s.XXXXXX", name);
+	ck_assert_ptr_nonnull(mkdtemp(w->dir));
+	snprintf(w->db_path, sizeof w->db_path, "%s/credpipe.db", w->dir);
+	snprintf(w->key_path, sizeof w->key_path, "%s/credpipe.key", w->dir);
+	ck_assert_msg(sign_master_create(w->key_path, err) == 0, "%s", err);
+	ck_assert_msg(sign_master_load(w->key_path, &w->master, err) == 0,
+	    "%s", err);
+	w->db = store_open(w->db_path, STORE_CREATE);
+}
+
+void
+unit_workspace_close(struct unit_workspace *w)
+{
+	char cmd[128];
+
+	store_close(w->db);
+	sign_master_free(w->master);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->dir);
+	ck_assert_int_eq(system(cmd), 0);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "sign.h"
 #include "store.h"
 
 /* The tests of one module. */
@@ -15,8 +16,9 @@ Suite *suite(void);
 /* The directory of the source tree ($TOP, or "." when unset). */
 const char *unit_top(void);
 
-/* Put the bytes of the file at rel, a path under the source tree, in b
- * (NUL-terminated); fail the test when it cannot be read. */
+/* Put the bytes of the file at rel, a path under the source tree (or an
+ * absolute path), in b (NUL-terminated); fail the test when it cannot be
+ * read. */
 void unit_slurp(struct buf *b, const char *rel);
 
 /*
@@ -41,5 +43,21 @@ void unit_unescape(struct buf *b, const char *s, size_t n);
  * there is none, or it is NULL); it lives until the next call. */
 const char *unit_query(struct store *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A scratch workspace: a fresh directory under /tmp, a master key and a
+ * database in it.  unit_workspace_open makes it (failing the test when it
+ * cannot); unit_workspace_close closes both and removes the directory.
+ */
+struct unit_workspace {
+	char dir[64];		/* /tmp/NAME.XXXXXX, made */
+	char db_path[96];	/* DIR/credpipe.db */
+	char key_path[96];	/* DIR/credpipe.key */
+	struct store *db;
+	struct sign_master *master;
+};
+
+void unit_workspace_open(struct unit_workspace *w, const char *name);
+void unit_workspace_close(struct unit_workspace *w);
 
 #endif
