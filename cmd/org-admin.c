@@ -1,7 +1,8 @@
 /*
  * org-admin: the operator's tool.  It creates the database and the master
- * key, and manages organizations, their signing keys, badges, members, API
- * keys and credentials (DESIGN.md sections 8 and 9).
+ * key, manages organizations, their signing keys, badges, members, API
+ * keys and credentials (DESIGN.md sections 8 and 9), and publishes their
+ * status lists (lib/status.h).
  *
  * It takes no API key: whoever can write the database and read the master
  * key is the operator.  Every change is one transaction that also writes
@@ -25,6 +26,7 @@
 #include "multibase.h"
 #include "record.h"
 #include "sign.h"
+#include "status.h"
 #include "store.h"
 #include "utf8.h"
 #include "util.h"
@@ -79,7 +81,8 @@ usage(int status)
 	    "       org-admin [-d db] credential import org\n"
 	    "       org-admin [-d db] job list [org]\n"
 	    "       org-admin [-d db] job show id\n"
-	    "       org-admin [-d db] job cancel id\n");
+	    "       org-admin [-d db] job cancel id\n"
+	    "       org-admin [-d db] [-k keyfile] status publish [-o dir] org\n");
 	exit(status);
 }
 
@@ -1136,6 +1139,76 @@ cmd_job(int argc, char **argv)
 	return 0;
 }
 
+/* status */
+
+struct published {
+	int lists, written;
+};
+
+static void
+print_published(const struct status_published *p, void *arg)
+{
+	struct published *n = arg;
+	char entries[24], revoked[24];
+
+	snprintf(entries, sizeof entries, "%lu", p->entries);
+	snprintf(revoked, sizeof revoked, "%lu", p->revoked);
+	print_row(5, p->file, p->url, entries, revoked, p->written ?
+	    "written" : "unchanged");
+	n->lists++;
+	n->written += p->written;
+}
+
+/*
+ * status publish: write the organization's status lists into a directory
+ * that a web server serves at its status URL.  A run that writes nothing
+ * changes nothing and is not audited, so that cron may run it often.
+ */
+static int
+cmd_status(int argc, char **argv)
+{
+	char err[SIGN_ERR_MAX], why[STATUS_WHY_MAX], *keyfile;
+	struct published n = { 0, 0 };
+	const char *dir = "status";
+	struct sign_master *m;
+	struct store_org o;
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "publish") != 0)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	for (optind = 0; (c = getopt(argc, argv, "+o:")) != -1;) {
+		if (c != 'o')
+			usage(EXIT_USAGE);
+		dir = optarg;
+	}
+	argc -= optind, argv += optind;
+	need_args(argc, 1, 1);
+	get_org(argv[0], &o);
+	keyfile = config_master_key(key_opt, db_path);
+	if ((rc = sign_master_load(keyfile, &m, err)) != 0)
+		errx(rc, "%s", err);
+	free(keyfile);
+	rc = status_publish(db, m, o.id, dir, print_published, &n, why);
+	sign_master_free(m);
+	if (n.written) {
+		store_begin(db);
+		audit(o.id, "status publish", "org=%s dir=%s lists=%d "
+		    "written=%d", o.slug, dir, n.lists, n.written);
+		store_commit(db);
+	}
+	if (rc != 0)
+		errx(rc, "%s: %s", o.slug, why);
+	if (n.lists == 0 && strcmp(o.status_url, "none") == 0)
+		warnx("%s has no status lists: its status URL is none, so its "
+		    "credentials carry no status", o.slug);
+	else if (n.lists == 0)
+		warnx("%s has no status lists yet: the first starts with its "
+		    "next credential", o.slug);
+	store_org_release(&o);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -1148,6 +1221,7 @@ static const struct {
 	{ "apikey", cmd_apikey },
 	{ "credential", cmd_credential },
 	{ "job", cmd_job },
+	{ "status", cmd_status },
 };
 
 int
