@@ -16,9 +16,13 @@
  * file that cannot be opened or read has no verdict; it is named on
  * standard error and the others are still checked.
  *
- * With a database (-d, or $CREDPIPE_DB), a credential that database
- * issued and has since revoked or superseded fails too, with the date and
- * the credential that replaced it.
+ * With a directory of published status lists (-s), a credential whose
+ * entry in its status list is set fails as revoked, as it would for a
+ * verifier that fetched the list; one whose list is missing there, or is
+ * not to be trusted, fails with the reason (lib/status.h).  With a
+ * database (-d, or $CREDPIPE_DB), a credential that database issued and
+ * has since revoked or superseded fails too, with the date and the
+ * credential that replaced it.
  */
 #include <err.h>
 #include <errno.h>
@@ -35,6 +39,7 @@
 #include "exitcodes.h"
 #include "json.h"
 #include "multibase.h"
+#include "status.h"
 #include "store.h"
 #include "utf8.h"
 #include "util.h"
@@ -45,13 +50,14 @@ struct run {
 	int unreadable;		/* EXIT_NOINPUT or EXIT_IOERR, or 0 */
 	time_t now;
 	struct store *db;	/* with -d: the issuer's database */
+	struct status_dir *lists;	/* with -s: published status lists */
 };
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: credential-verify [-d db] [file ... | -]\n");
+	    "usage: credential-verify [-d db] [-s dir] [file ... | -]\n");
 	exit(status);
 }
 
@@ -125,7 +131,7 @@ revoked(struct store *db, const char *id, char why[CREDENTIAL_WHY_MAX])
  */
 static int
 judge(struct run *r, const char *text, size_t n, struct credential *c,
-    struct json **doc, char why[CREDENTIAL_WHY_MAX])
+    struct json **doc, char why[STATUS_WHY_MAX])
 {
 	char jwhy[JSON_WHY_MAX], when[CREDENTIAL_TIME_MAX];
 
@@ -156,13 +162,15 @@ judge(struct run *r, const char *text, size_t n, struct credential *c,
 		snprintf(why, CREDENTIAL_WHY_MAX, "expired %s", when);
 		return -1;
 	}
+	if (r->lists && status_check(r->lists, c, why) != STATUS_GOOD)
+		return -1;
 	return r->db ? revoked(r->db, c->id, why) : 0;
 }
 
 static void
 verify_text(struct run *r, const char *text, size_t n)
 {
-	char why[CREDENTIAL_WHY_MAX], did[DIDKEY_MAX];
+	char why[STATUS_WHY_MAX], did[DIDKEY_MAX];
 	struct json *doc = NULL;
 	struct credential c;
 
@@ -239,17 +247,20 @@ verify_file(struct run *r, const char *path)
 int
 main(int argc, char *argv[])
 {
-	struct run r = { BUF_INIT, 0, 0, 0, NULL };
-	const char *db = getenv("CREDPIPE_DB");
+	struct run r = { BUF_INIT, 0, 0, 0, NULL, NULL };
+	const char *db = getenv("CREDPIPE_DB"), *lists = NULL;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "d:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:hs:")) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;
 			break;
 		case 'h':
 			usage(0);
+			break;
+		case 's':
+			lists = optarg;
 			break;
 		default:
 			usage(EXIT_USAGE);
@@ -262,6 +273,8 @@ main(int argc, char *argv[])
 	r.now = time(NULL);
 	if (db && *db)
 		r.db = store_open(db, 0);
+	if (lists && !(r.lists = status_dir_open(lists)))
+		err(EXIT_NOINPUT, "%s", lists);
 
 	if (argc == 0)
 		verify_file(&r, "-");
@@ -270,6 +283,7 @@ main(int argc, char *argv[])
 	close_stdout();
 	buf_release(&r.out);
 	store_close(r.db);
+	status_dir_free(r.lists);
 	if (r.unreadable)
 		return r.unreadable;
 	return r.failed ? EXIT_NO : 0;

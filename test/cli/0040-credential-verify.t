@@ -109,7 +109,7 @@ exits "-d: a missing database exits 66" 66
 
 run credential-verify -h
 exits "-h: exit 0" 0
-has "-h: usage on stdout" out "usage: credential-verify [-d db] [file ... | -]"
+has "-h: usage on stdout" out "usage: credential-verify [-d db] [-s dir] [file ... | -]"
 run credential-verify -x
 exits "unknown option: exit 64" 64
 has "unknown option: usage on stderr" err "usage: credential-verify"
