@@ -37,6 +37,7 @@
 #include "buf.h"
 #include "credential.h"
 #include "exitcodes.h"
+#include "issue.h"
 #include "json.h"
 #include "multibase.h"
 #include "status.h"
@@ -99,18 +100,42 @@ verdict_fail(struct run *r, const char *id, const char *why)
 	r->failed = 1;
 }
 
-/* Ask the database whether it revoked or superseded the credential; one
- * it does not know passes on its proof alone. */
+/*
+ * Hold the credential to the database: its issuer key must be, or have
+ * been, a key of one of its organizations (whose slug goes to org); a
+ * credential the database knows by its id must be that one (the same
+ * organization, recipient and badge) and not revoked or superseded.  One
+ * whose id it does not know passes on its proof and its issuer alone.
+ */
 static int
-revoked(struct store *db, const char *id, char why[CREDENTIAL_WHY_MAX])
+check_db(struct store *db, const struct credential *c, char org[72],
+    char why[CREDENTIAL_WHY_MAX])
 {
+	char when[ISO_TIME_MAX], hash[CREDENTIAL_HASH_MAX], iri[64];
+	struct store_org o;
 	struct store_cred sc;
-	char when[ISO_TIME_MAX];
+	long long org_id;
 	int rc = 0;
 
-	if (store_cred_get(db, 0, id, &sc) != 0)
+	if (store_key_owner(db, c->issuer_pk, &org_id) != 0 ||
+	    store_org_get_id(db, org_id, &o) != 0) {
+		snprintf(why, CREDENTIAL_WHY_MAX, "unknown issuer key: no "
+		    "organization of this database signs with it");
+		return -1;
+	}
+	snprintf(org, 72, "%s", o.slug);
+	if (store_cred_get(db, 0, c->id, &sc) != 0) {
+		store_org_release(&o);
 		return 0;
-	if (sc.revoked) {
+	}
+	credential_identity_hash(sc.email, c->salt, hash);
+	issue_badge_iri(o.slug, sc.badge_slug, iri);
+	if (sc.org_id != org_id || strcmp(hash, c->identity_hash) != 0 ||
+	    strcmp(iri, c->achievement_id) != 0) {
+		snprintf(why, CREDENTIAL_WHY_MAX, "not the credential issued "
+		    "under this id");
+		rc = -1;
+	} else if (sc.revoked) {
 		iso_time(sc.revoked, when);
 		if (sc.superseded_by[0] &&
 		    strcmp(sc.revoke_reason, "superseded") == 0)
@@ -122,6 +147,7 @@ revoked(struct store *db, const char *id, char why[CREDENTIAL_WHY_MAX])
 		rc = -1;
 	}
 	store_cred_release(&sc);
+	store_org_release(&o);
 	return rc;
 }
 
@@ -131,7 +157,7 @@ revoked(struct store *db, const char *id, char why[CREDENTIAL_WHY_MAX])
  */
 static int
 judge(struct run *r, const char *text, size_t n, struct credential *c,
-    struct json **doc, char why[STATUS_WHY_MAX])
+    struct json **doc, char org[72], char why[STATUS_WHY_MAX])
 {
 	char jwhy[JSON_WHY_MAX], when[CREDENTIAL_TIME_MAX];
 
@@ -164,21 +190,23 @@ judge(struct run *r, const char *text, size_t n, struct credential *c,
 	}
 	if (r->lists && status_check(r->lists, c, why) != STATUS_GOOD)
 		return -1;
-	return r->db ? revoked(r->db, c->id, why) : 0;
+	return r->db ? check_db(r->db, c, org, why) : 0;
 }
 
 static void
 verify_text(struct run *r, const char *text, size_t n)
 {
-	char why[STATUS_WHY_MAX], did[DIDKEY_MAX];
+	char why[STATUS_WHY_MAX], did[DIDKEY_MAX], org[72] = "";
 	struct json *doc = NULL;
 	struct credential c;
 
-	if (judge(r, text, n, &c, &doc, why) != 0) {
+	if (judge(r, text, n, &c, &doc, org, why) != 0) {
 		verdict_fail(r, c.id, why);
 	} else {
 		didkey_from_ed25519(c.issuer_pk, did);
 		buf_printf(&r->out, "OK %s %s ", c.id, did);
+		if (org[0])
+			buf_printf(&r->out, "%s ", org);
 		put_text(&r->out, c.recipient_name);
 		buf_addc(&r->out, '\n');
 	}

@@ -100,11 +100,11 @@ get_org(struct issuer *is, long long id)
 	return o;
 }
 
-/* The badge's Achievement id: a name-based UUID (version 8, RFC 9562)
- * from the SHA-256 of the organization's and the badge's slugs, so that
- * every credential of a badge names the same achievement. */
-static void
-badge_iri(const char *org, const char *badge, char out[64])
+/* A name-based UUID (version 8, RFC 9562) from the SHA-256 of the
+ * organization's and the badge's slugs, so that every credential of a
+ * badge names the same achievement. */
+void
+issue_badge_iri(const char *org, const char *badge, char out[64])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_state st;
@@ -140,7 +140,7 @@ get_badge(struct issuer *is, long long id, const char *org_slug)
 	is->badges = grow(is->badges, is->nbadges, &is->badges_cap);
 	b = is->badges[is->nbadges++] = xcalloc(1, sizeof *b);
 	b->badge = sb;
-	badge_iri(org_slug, sb.slug, b->iri);
+	issue_badge_iri(org_slug, sb.slug, b->iri);
 	return b;
 }
 

@@ -78,6 +78,12 @@ struct issue_result {
 
 struct issuer;
 
+/* The Achievement id of a badge, as every credential of it carries: a
+ * name-based UUID (version 8) of the organization's and the badge's
+ * slugs, "urn:uuid:...". */
+void issue_badge_iri(const char *org_slug, const char *badge_slug,
+    char out[64]);
+
 /* An issuer over s, unsealing signing keys with m. */
 struct issuer *issuer_new(struct store *s, const struct sign_master *m);
 /* Forget the organizations and badges loaded, wiping their keys; the

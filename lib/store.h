@@ -159,6 +159,10 @@ int store_key_active(struct store *s, long long org_id, struct store_key *k);
 /* A key of an organization by its id, active or retired: 0 or
  * STORE_NOTFOUND. */
 int store_key_get(struct store *s, long long key_id, struct store_key *k);
+/* The organization whose key pk is or was, in *org_id: 0 or
+ * STORE_NOTFOUND. */
+int store_key_owner(struct store *s, const unsigned char pk[32],
+    long long *org_id);
 void store_key_release(struct store_key *k);
 typedef void store_key_fn(const struct store_key *k, void *arg);
 void store_key_list(struct store *s, long long org_id, store_key_fn *fn,

@@ -284,6 +284,22 @@ store_key_get(struct store *s, long long key_id, struct store_key *k)
 	return key_one(s, st, k);
 }
 
+int
+store_key_owner(struct store *s, const unsigned char pk[32],
+    long long *org_id)
+{
+	static const char sql[] = "SELECT org_id FROM signing_key "
+	    "WHERE public_key = ? ORDER BY id LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
+	if (!store_row(s, st))
+		return STORE_NOTFOUND;
+	*org_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
 void
 store_key_release(struct store_key *k)
 {

@@ -85,21 +85,44 @@ run credential-verify </dev/null
 exits "empty stdin: exit 1" 1
 is "empty stdin: verdict" "$(cat out)" "FAIL - empty input"
 
-# With a database: what it revoked or superseded fails.
+# With a database: the issuer's key must be one of its organizations',
+# and a credential it knows by id must be that one.  (What it revoked or
+# superseded fails too: tests 0042, 0060 and 0067, on credentials the
+# worker issued.)
 good_id=urn:uuid:3b6e7f0a-8c1d-4e2f-9a3b-5c6d7e8f9a0b
+full_id=urn:uuid:5d3c1b2a-7e6f-4a89-b0c1-d2e3f4a5b6c7
+w3c=did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2
 setup_org acme professional || exit 1
-run credential-verify -d credpipe.db "$corpus/good.json"
-exits "-d: a credential the database does not know passes on its proof" 0
+run credential-verify -d credpipe.db "$corpus/full.json"
+exits "-d: signed by a key no organization here has: 1" 1
+is "-d: as an unknown issuer key" "$(cat out)" \
+    "FAIL $full_id unknown issuer key: no organization of this database signs with it"
+# The W3C test key, as a retired key of the organization exu.
+setup_org exu professional || exit 1
+pk=$(/usr/bin/python3 -c '
+import sys
+a = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+n = 0
+for ch in sys.argv[1][9:]:
+    n = n * 58 + a.index(ch)
+print(n.to_bytes(34, "big")[2:].hex())' "$w3c")
+sqlite3 credpipe.db "INSERT INTO signing_key (org_id, public_key, sealed_secret, created, active) SELECT id, X'$pk', X'00', 0, 0 FROM org WHERE slug = 'exu'"
+run credential-verify -d credpipe.db "$corpus/full.json"
+exits "-d: a key of an organization here, an id it does not know: 0" 0
+is "-d: the OK line names the organization after the issuer" "$(cat out)" \
+    "OK $full_id $w3c exu Ada Lovelace"
 printf 'timed\tada@example.org\tAda Lovelace\t%s\t-\t-\t\t%s\n' \
     "$(ago 86400)" "$good_id" | org-admin credential import acme >/dev/null
 run credential-verify -d credpipe.db "$corpus/good.json"
-exits "-d: an active credential passes" 0
-org-admin credential revoke -r "left the course" "$good_id"
-revoked_at=$(org-admin credential show "$good_id" | awk -F '\t' '$1 == "revoked" { print $2 }')
-run credential-verify -d credpipe.db "$corpus/good.json"
-exits "-d: a revoked credential fails" 1
-is "-d: with the date and the reason" "$(cat out)" \
-    "FAIL $good_id revoked $revoked_at: left the course"
+exits "-d: an id acme issued, signed by exu: 1" 1
+is "-d: not that credential" "$(cat out)" \
+    "FAIL $good_id not the credential issued under this id"
+printf 'timed\teve@example.org\tAda Lovelace\t%s\t-\t-\t\t%s\n' \
+    "$(ago 86400)" "$full_id" | org-admin credential import exu >/dev/null
+run credential-verify -d credpipe.db "$corpus/full.json"
+exits "-d: exu's id, exu's key, another recipient: 1" 1
+is "-d: not that credential either" "$(cat out)" \
+    "FAIL $full_id not the credential issued under this id"
 run env CREDPIPE_DB=credpipe.db credential-verify "$corpus/good.json"
 exits "CREDPIPE_DB works as -d" 1
 run credential-verify "$corpus/good.json"
