@@ -13,7 +13,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "credential.h"
 #include "email.h"
+#include "image.h"
 #include "mime.h"
 #include "utf8.h"
 #include "util.h"
@@ -366,13 +368,29 @@ add_base64(struct buf *b, const unsigned char *s, size_t n)
 	}
 }
 
+/* Refuse a file name that a quoted parameter could not carry as it is. */
+static int
+check_file_name(const char *s, char why[MIME_WHY_MAX])
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+	    "QRSTUVWXYZ0123456789._-";
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 128 || s[0] == '.' || strspn(s, ok) != n)
+		return fail(why, "attachment name: not 1 to 128 letters, "
+		    "digits, '.', '_' and '-', not starting with '.'");
+	return 0;
+}
+
 /* Check every input; on success the addresses and the domain are the
- * checked, lowercased copies. */
+ * checked, lowercased copies, and *type the image's. */
 static int
 check_message(const struct mime_message *m, struct buf *from, struct buf *to,
-    struct buf *domain, char uuid[UUID_LEN + 1], char why[MIME_WHY_MAX])
+    struct buf *domain, char uuid[UUID_LEN + 1], enum image_type *type,
+    char why[MIME_WHY_MAX])
 {
 	struct buf probe = BUF_INIT, checked = BUF_INIT;
+	char iwhy[IMAGE_WHY_MAX];
 	int partial, rc;
 
 	if (check_addr("sender address", m->from_addr, from, why) != 0 ||
@@ -386,6 +404,17 @@ check_message(const struct mime_message *m, struct buf *from, struct buf *to,
 		return -1;
 	if (utf8_check(m->body, m->body_len, &partial) != m->body_len)
 		return fail(why, "body: not valid UTF-8");
+	if (m->html && utf8_check(m->html, m->html_len, &partial) !=
+	    m->html_len)
+		return fail(why, "html: not valid UTF-8");
+	*type = IMAGE_NONE;
+	if (m->image && (*type = image_sniff(m->image, m->image_len, iwhy)) ==
+	    IMAGE_NONE)
+		return fail(why, "image: %s", iwhy);
+	if (m->image_alt && check_text("image text", m->image_alt, why) != 0)
+		return -1;
+	if (m->attachment_name && check_file_name(m->attachment_name, why))
+		return -1;
 	if (check_uuid(m->credential_id, uuid, why) != 0)
 		return -1;
 	buf_reset(domain);
@@ -403,19 +432,221 @@ check_message(const struct mime_message *m, struct buf *from, struct buf *to,
 	return rc;
 }
 
+/* ---- HTML ---- */
+
+/*
+ * Where a template or a text goes: out as it is, or as the paragraphs of
+ * an HTML body.  For HTML, line ends are counted and written only once
+ * the next text comes: one is a <br>, more close the paragraph.
+ */
+struct sink {
+	struct buf *out;
+	int html;
+	int in_p;	/* a <p> is open */
+	int nl;		/* line ends since the last text */
+	int cr;		/* the last byte was a CR (CRLF is one line end) */
+};
+
+/* Append the n bytes at s, valid UTF-8, escaped for HTML text and
+ * attribute values; control characters but TAB are left out. */
+static void
+html_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '&')
+			buf_adds(b, "&amp;");
+		else if (c == '<')
+			buf_adds(b, "&lt;");
+		else if (c == '>')
+			buf_adds(b, "&gt;");
+		else if (c == '"')
+			buf_adds(b, "&quot;");
+		else if (c == '\'')
+			buf_adds(b, "&#39;");
+		else if (c == 0xc2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			i++;	/* U+0080-U+009F */
+		else if ((c >= 0x20 && c != 0x7f) || c == '\t')
+			buf_addc(b, c);
+	}
+}
+
+/* Text is coming: write the line ends it follows. */
+static void
+html_break(struct sink *k)
+{
+	if (!k->in_p) {
+		buf_adds(k->out, "<p>");
+		k->in_p = 1;
+	} else if (k->nl == 1) {
+		buf_adds(k->out, "<br>\n");
+	} else if (k->nl > 1) {
+		buf_adds(k->out, "</p>\n<p>");
+	}
+	k->nl = 0;
+}
+
+static void
+sink_text(struct sink *k, const char *s, size_t n)
+{
+	size_t i = 0, end;
+
+	if (!k->html) {
+		buf_add(k->out, s, n);
+		return;
+	}
+	while (i < n) {
+		if (s[i] == '\r' || s[i] == '\n') {
+			if (s[i] == '\r' || !k->cr)
+				k->nl++;
+			k->cr = s[i++] == '\r';
+			continue;
+		}
+		k->cr = 0;
+		if ((s[i] == ' ' || s[i] == '\t') && (k->nl || !k->in_p)) {
+			i++;
+			continue;
+		}
+		for (end = i; end < n && s[end] != '\r' && s[end] != '\n';
+		    end++)
+			;
+		html_break(k);
+		html_escape(k->out, s + i, end - i);
+		i = end;
+	}
+}
+
+/* A value: in HTML isolated, so that its direction stays its own, or a
+ * link to it. */
+static void
+sink_value(struct sink *k, const char *s, int link)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0)
+		return;
+	if (!k->html) {
+		buf_add(k->out, s, n);
+		return;
+	}
+	html_break(k);
+	if (link) {
+		buf_adds(k->out, "<a href=\"");
+		html_escape(k->out, s, n);
+		buf_adds(k->out, "\">");
+	} else {
+		buf_adds(k->out, "<bdi>");
+	}
+	html_escape(k->out, s, n);
+	buf_adds(k->out, link ? "</a>" : "</bdi>");
+}
+
+static void
+sink_end(struct sink *k)
+{
+	if (k->html && k->in_p)
+		buf_adds(k->out, "</p>\n");
+	k->in_p = 0;
+	k->nl = 0;
+}
+
+/*
+ * The HTML document of the message: its title the subject, the image
+ * first when there is one (cid names it), then the body's HTML, or the
+ * body's text in paragraphs.  Nothing in it points outside the message.
+ */
+static void
+html_document(struct buf *doc, const struct mime_message *m, const char *cid)
+{
+	struct sink k = { doc, 1, 0, 0, 0 };
+
+	buf_adds(doc, "<!DOCTYPE html>\n<html>\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width\">\n"
+	    "<title>");
+	html_escape(doc, m->subject, strlen(m->subject));
+	buf_adds(doc, "</title>\n</head>\n<body>\n");
+	if (cid) {
+		buf_printf(doc, "<p><img src=\"cid:%s\" alt=\"", cid);
+		if (m->image_alt)
+			html_escape(doc, m->image_alt, strlen(m->image_alt));
+		buf_adds(doc, "\" width=\"128\"></p>\n");
+	}
+	if (m->html) {
+		buf_add(doc, m->html, m->html_len);
+	} else {
+		sink_text(&k, m->body, m->body_len);
+		sink_end(&k);
+	}
+	buf_adds(doc, "</body>\n</html>\n");
+}
+
+/* ---- the message ---- */
+
+/* A part's header "NAME: VALUE; PARAM="FILE"", folded where it must. */
+static void
+add_param(struct buf *b, const char *header, const char *value,
+    const char *param, const char *file)
+{
+	struct buf tok = BUF_INIT;
+	struct hdr h;
+
+	hdr_begin(&h, b, header);
+	buf_printf(&tok, "%s;", value);
+	hdr_token(&h, tok.p, tok.len);
+	buf_reset(&tok);
+	buf_printf(&tok, "%s=\"%s\"", param, file);
+	hdr_token(&h, tok.p, tok.len);
+	hdr_end(&h);
+	buf_release(&tok);
+}
+
+/* The image part of the multipart/related, named after the attachment. */
+static void
+add_image(struct buf *out, const struct mime_message *m, enum image_type t,
+    const char *file, const char *cid)
+{
+	struct buf name = BUF_INIT, tok = BUF_INIT;
+	const char *dot = strrchr(file, '.');
+	struct hdr h;
+
+	buf_add(&name, file, dot ? (size_t)(dot - file) : strlen(file));
+	buf_printf(&name, ".%s", image_name(t));
+	add_param(out, "Content-Type", image_mime_type(t), "name", name.p);
+	buf_adds(out, "Content-Transfer-Encoding: base64\r\n");
+	hdr_begin(&h, out, "Content-ID");
+	buf_printf(&tok, "<%s>", cid);
+	hdr_token(&h, tok.p, tok.len);
+	hdr_end(&h);
+	add_param(out, "Content-Disposition", "inline", "filename", name.p);
+	buf_adds(out, "\r\n");
+	add_base64(out, m->image, m->image_len);
+	buf_release(&name);
+	buf_release(&tok);
+}
+
 int
 mime_build(struct buf *out, const struct mime_message *m,
     char why[MIME_WHY_MAX])
 {
 	struct buf from = BUF_INIT, to = BUF_INIT, domain = BUF_INIT;
-	struct buf tok = BUF_INIT, bound = BUF_INIT;
+	struct buf tok = BUF_INIT, id = BUF_INIT, cid = BUF_INIT;
+	struct buf doc = BUF_INIT;
+	const char *file = m->attachment_name ? m->attachment_name :
+	    "credential.json";
 	char uuid[UUID_LEN + 1];
 	size_t start = out->len;
+	enum image_type type;
 	struct hdr h;
 	const char *u;
 	int rc = -1;
 
-	if (check_message(m, &from, &to, &domain, uuid, why) != 0 ||
+	if (check_message(m, &from, &to, &domain, uuid, &type, why) != 0 ||
 	    add_date(out, m->date, why) != 0)
 		goto done;
 	add_address(out, "From", m->from_name, from.p);
@@ -429,23 +660,44 @@ mime_build(struct buf *out, const struct mime_message *m,
 	hdr_token(&h, tok.p, tok.len);
 	hdr_end(&h);
 
-	buf_adds(&bound, "=_credpipe_");
+	/* Boundaries =_credpipe_HEX, =_credpipe_alt_HEX, =_credpipe_rel_HEX:
+	 * no HEX holds an "l", so none starts another. */
 	for (u = uuid; *u; u++)
 		if (*u != '-')
-			buf_addc(&bound, *u);
+			buf_addc(&id, *u);
+	buf_printf(&cid, "image-%s@%s", uuid, domain.p);
 	buf_printf(out, "MIME-Version: 1.0\r\n"
-	    "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n"
-	    "\r\n--%s\r\n"
+	    "Content-Type: multipart/mixed;\r\n boundary=\"=_credpipe_%s\"\r\n"
+	    "\r\n--=_credpipe_%s\r\n"
+	    "Content-Type: multipart/alternative;\r\n"
+	    " boundary=\"=_credpipe_alt_%s\"\r\n"
+	    "\r\n--=_credpipe_alt_%s\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-	    bound.p, bound.p);
+	    id.p, id.p, id.p, id.p);
 	add_qp(out, (const unsigned char *)m->body, m->body_len);
-	buf_printf(out, "\r\n--%s\r\n"
-	    "Content-Type: application/json; name=\"credential.json\"\r\n"
-	    "Content-Disposition: attachment; filename=\"credential.json\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", bound.p);
+	buf_printf(out, "\r\n--=_credpipe_alt_%s\r\n", id.p);
+	if (type != IMAGE_NONE)
+		buf_printf(out, "Content-Type: multipart/related; "
+		    "type=\"text/html\";\r\n"
+		    " boundary=\"=_credpipe_rel_%s\"\r\n"
+		    "\r\n--=_credpipe_rel_%s\r\n", id.p, id.p);
+	buf_adds(out, "Content-Type: text/html; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	html_document(&doc, m, type != IMAGE_NONE ? cid.p : NULL);
+	add_qp(out, (const unsigned char *)doc.p, doc.len);
+	if (type != IMAGE_NONE) {
+		buf_printf(out, "\r\n--=_credpipe_rel_%s\r\n", id.p);
+		add_image(out, m, type, file, cid.p);
+		buf_printf(out, "\r\n--=_credpipe_rel_%s--", id.p);
+	}
+	buf_printf(out, "\r\n--=_credpipe_alt_%s--\r\n--=_credpipe_%s\r\n",
+	    id.p, id.p);
+	add_param(out, "Content-Type", "application/json", "name", file);
+	add_param(out, "Content-Disposition", "attachment", "filename", file);
+	buf_adds(out, "Content-Transfer-Encoding: base64\r\n\r\n");
 	add_base64(out, m->attachment, m->attachment_len);
-	buf_printf(out, "\r\n--%s--\r\n", bound.p);
+	buf_printf(out, "\r\n--=_credpipe_%s--\r\n", id.p);
 	rc = 0;
 done:
 	if (rc != 0 && out->p) {
@@ -456,25 +708,36 @@ done:
 	buf_release(&to);
 	buf_release(&domain);
 	buf_release(&tok);
-	buf_release(&bound);
+	buf_release(&id);
+	buf_release(&cid);
+	buf_release(&doc);
 	return rc;
 }
 
-/* The value a placeholder name stands for; 0 when the name is unknown. */
+/* ---- templates ---- */
+
+/* The placeholders: their names, their values, and which are links. */
+static const struct {
+	const char *name;
+	size_t off;
+	int link;
+} names[] = {
+	{ "name", offsetof(struct mime_vars, name), 0 },
+	{ "badge", offsetof(struct mime_vars, badge), 0 },
+	{ "org", offsetof(struct mime_vars, org), 0 },
+	{ "credential_id", offsetof(struct mime_vars, credential_id), 0 },
+	{ "valid_until", offsetof(struct mime_vars, valid_until), 0 },
+	{ "file", offsetof(struct mime_vars, file), 0 },
+	{ "wallet", offsetof(struct mime_vars, wallet), 1 },
+	{ "verifier", offsetof(struct mime_vars, verifier), 1 },
+};
+
+/* The index in names of a placeholder name, its value in *value; -1 when
+ * the name is unknown. */
 static int
 lookup(const char *name, size_t n, const struct mime_vars *v,
     const char **value)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} names[] = {
-		{ "name", offsetof(struct mime_vars, name) },
-		{ "badge", offsetof(struct mime_vars, badge) },
-		{ "org", offsetof(struct mime_vars, org) },
-		{ "credential_id", offsetof(struct mime_vars, credential_id) },
-		{ "valid_until", offsetof(struct mime_vars, valid_until) },
-	};
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -482,9 +745,9 @@ lookup(const char *name, size_t n, const struct mime_vars *v,
 		    memcmp(names[i].name, name, n) == 0) {
 			*value = *(const char *const *)
 			    ((const char *)v + names[i].off);
-			return 1;
+			return (int)i;
 		}
-	return 0;
+	return -1;
 }
 
 /* A placeholder name worth quoting in a message: short, [a-z0-9_]. */
@@ -500,18 +763,49 @@ is_word(const char *s, size_t n)
 	return n > 0 && n <= 32;
 }
 
-int
-mime_expand(struct buf *out, const char *tmpl, const struct mime_vars *v,
+/*
+ * Whether the tag from open to close (past its "}}") is alone on its
+ * line, p being where the text not yet written starts: then *from is
+ * where the line starts and *next past its line end.
+ */
+static int
+standalone(const char *tmpl, const char *p, const char *open,
+    const char *close, const char **from, const char **next)
+{
+	const char *s = open, *e = close;
+
+	while (s > p && (s[-1] == ' ' || s[-1] == '\t'))
+		s--;
+	if (s > tmpl && s[-1] != '\n' && s[-1] != '\r')
+		return 0;
+	while (*e == ' ' || *e == '\t')
+		e++;
+	if (*e == '\r')
+		e += e[1] == '\n' ? 2 : 1;
+	else if (*e == '\n')
+		e++;
+	else if (*e)
+		return 0;
+	*from = s;
+	*next = e;
+	return 1;
+}
+
+static int
+expand(struct sink *k, const char *tmpl, const struct mime_vars *v,
     char why[MIME_WHY_MAX])
 {
-	size_t start = out->len;
-	const char *p = tmpl, *open, *close, *name, *end;
+	size_t start = k->out->len, slen = 0;
+	const char *p = tmpl, *open, *close, *name, *end, *section = NULL;
+	char ssigil = 0;
+	int skip = 0;
 
 	while ((open = strstr(p, "{{"))) {
-		const char *value;
+		const char *value, *from = open, *next;
+		char sigil = 0;
 		size_t n;
+		int i;
 
-		buf_add(out, p, (size_t)(open - p));
 		if (!(close = strstr(open + 2, "}}"))) {
 			fail(why, "template: {{ without }} at offset %zu",
 			    (size_t)(open - tmpl));
@@ -519,28 +813,87 @@ mime_expand(struct buf *out, const char *tmpl, const struct mime_vars *v,
 		}
 		for (name = open + 2; *name == ' '; name++)
 			;
+		if (*name == '#' || *name == '^' || *name == '/')
+			for (sigil = *name++; *name == ' '; name++)
+				;
 		for (end = close; end > name && end[-1] == ' '; end--)
 			;
 		n = (size_t)(end - name);
-		if (!lookup(name, n, v, &value)) {
+		if ((i = lookup(name, n, v, &value)) < 0) {
 			if (is_word(name, n))
 				fail(why, "template: unknown placeholder "
-				    "{{%.*s}}", (int)n, name);
+				    "{{%.*s%.*s}}", sigil != 0, &sigil,
+				    (int)n, name);
 			else
 				fail(why, "template: unknown placeholder at "
 				    "offset %zu", (size_t)(open - tmpl));
 			goto fail;
 		}
-		if (value)
-			buf_adds(out, value);
-		p = close + 2;
+		next = close + 2;
+		if (sigil)
+			standalone(tmpl, p, open, next, &from, &next);
+		if (!skip)
+			sink_text(k, p, (size_t)(from - p));
+		if (sigil == '#' || sigil == '^') {
+			if (section) {
+				fail(why, "template: {{%c%s}} inside "
+				    "{{%c%.*s}}", sigil, names[i].name, ssigil,
+				    (int)slen, section);
+				goto fail;
+			}
+			section = name;
+			slen = n;
+			ssigil = sigil;
+			skip = (sigil == '#') == !(value && *value);
+		} else if (sigil == '/') {
+			if (!section || slen != n || memcmp(section, name, n)) {
+				fail(why, "template: {{/%s}} without its "
+				    "{{#%s}}", names[i].name, names[i].name);
+				goto fail;
+			}
+			section = NULL;
+			skip = 0;
+		} else if (!skip) {
+			if (names[i].link && k->html && value && *value &&
+			    !credential_is_url(value, 1)) {
+				fail(why, "template: {{%s}} is not an https "
+				    "URL", names[i].name);
+				goto fail;
+			}
+			sink_value(k, value, names[i].link);
+		}
+		p = next;
 	}
-	buf_adds(out, p);
+	if (section) {
+		fail(why, "template: {{%c%.*s}} without its {{/%.*s}}", ssigil,
+		    (int)slen, section, (int)slen, section);
+		goto fail;
+	}
+	sink_text(k, p, strlen(p));
+	sink_end(k);
 	return 0;
 fail:
-	if (out->p) {
-		out->len = start;
-		out->p[start] = '\0';
+	if (k->out->p) {
+		k->out->len = start;
+		k->out->p[start] = '\0';
 	}
 	return -1;
+}
+
+int
+mime_expand(struct buf *out, const char *tmpl, const struct mime_vars *v,
+    char why[MIME_WHY_MAX])
+{
+	struct sink k = { out, 0, 0, 0, 0 };
+
+	return expand(&k, tmpl, v, why);
+}
+
+int
+mime_expand_html(struct buf *out, const char *tmpl,
+    const struct mime_vars *v, char why[MIME_WHY_MAX])
+{
+	struct sink k = { out, 1, 0, 0, 0 };
+
+	return expand(&k, tmpl, v, why);
 }

@@ -182,10 +182,11 @@ main(int argc, char *argv[])
 	while ((rc = record_read(&rr, &rec)) == 1) {
 		char why[MIME_WHY_MAX];
 		struct mime_vars v = { rec.name, "Python 101", org, NULL,
-			"2030-01-01" };
+			"2030-01-01", NULL, NULL, NULL };
 		struct mime_message m = { from, org, raw ?
 			"recipient@example.org" : rec.email, rec.name, NULL,
-			NULL, 0, NULL, 0, NULL, 1700000000, NULL };
+			NULL, 0, NULL, 0, NULL, 1700000000, NULL, NULL, 0, NULL,
+			0, NULL, NULL };
 
 		total++;
 		buf_reset(&id);

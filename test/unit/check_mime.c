@@ -79,12 +79,13 @@ split2(const char *line, struct buf *a, struct buf *b)
 
 /*
  * The wire rules: every line ends in CRLF (no CR or LF alone), no line
- * is longer than max (except the one equal to long_line, if any), the
+ * is longer than max (except a continuation line of one token that holds
+ * long_token, if any: what cannot be folded), the
  * header block is printable ASCII, and the rest is ASCII with at most
  * TAB as a control character.
  */
 static void
-check_wire(const struct buf *msg, size_t max, const char *long_line)
+check_wire(const struct buf *msg, size_t max, const char *long_token)
 {
 	const char *p = msg->p, *end = msg->p + msg->len, *eol;
 	int in_header = 1;
@@ -99,10 +100,15 @@ check_wire(const struct buf *msg, size_t max, const char *long_line)
 		    "a CR without LF after offset %td", p - msg->p);
 		ck_assert_msg(!memchr(p, '\n', (size_t)(eol - p)),
 		    "a LF without CR at offset %td", p - msg->p);
-		if (!long_line || (size_t)(eol - p) != strlen(long_line) ||
-		    memcmp(p, long_line, strlen(long_line)) != 0)
-			ck_assert_msg((size_t)(eol - p) <= max, "line of %td "
-			    "columns: %.*s", eol - p, (int)(eol - p), p);
+		if ((size_t)(eol - p) > max) {
+			struct buf l = BUF_INIT;
+
+			buf_add(&l, p, (size_t)(eol - p));
+			ck_assert_msg(long_token && l.p[0] == ' ' &&
+			    !strchr(l.p + 1, ' ') && strstr(l.p, long_token),
+			    "line of %zu columns: %s", l.len, l.p);
+			buf_release(&l);
+		}
 		for (q = p; q < eol; q++) {
 			unsigned char c = (unsigned char)*q;
 
@@ -257,39 +263,150 @@ decode_base64(const char *s, size_t n, struct buf *out)
 	}
 }
 
+/* The unfolded value of header name in the n bytes of a header block at
+ * h, after the colon; NULL when it has none. */
+static char *
+block_header(const char *h, size_t n, const char *name)
+{
+	struct buf block = BUF_INIT;
+	char *v;
+
+	buf_add(&block, h, n);
+	buf_adds(&block, "\r\n");
+	v = header(&block, name);
+	buf_release(&block);
+	return v;
+}
+
+/* A leaf of the MIME tree: its header block and its content. */
+struct leaf {
+	const char *head, *body;
+	size_t head_len, len;
+};
+
+#define LEAVES_MAX 8
+
+struct tree {
+	const struct buf *msg;
+	struct leaf leaf[LEAVES_MAX];
+	size_t n;
+	struct buf shape;	/* "multipart/mixed(text/plain,...)" */
+};
+
 /*
- * Find the part whose Content-Type starts with type and return its
- * content (between the blank line and the next delimiter).  Check on the
- * way that the boundary occurs only as delimiters.
+ * Take apart the entity of n bytes at p (headers, blank line, content),
+ * from the RFC 2046 rules: a multipart's content is split at its
+ * delimiter lines, each part taken apart in turn.  Check on the way that
+ * each boundary occurs in the whole message only as its parameter and
+ * its delimiters, and that no leaf holds "=_".
  */
 static void
-part(const struct buf *msg, const char *type, const char **p, size_t *n)
+walk(struct tree *t, const char *p, size_t n)
 {
-	char *ct = header(msg, "Content-Type"), *b, *q, *end;
-	struct buf delim = BUF_INIT, want = BUF_INIT;
-	const char *s;
-	int count = 0;
+	const char *blank = strstr(p, "\r\n\r\n"), *body, *end = p + n, *b, *q;
+	struct buf delim = BUF_INIT, type = BUF_INIT;
+	char *ct;
+	size_t count = 0, parts = 0;
 
+	ck_assert_msg(blank && blank < end, "an entity without a blank line");
+	body = blank + 4;
+	ct = block_header(p, (size_t)(blank - p), "Content-Type");
 	ck_assert_ptr_nonnull(ct);
+	for (q = ct + 1; *q && *q != ';'; q++)
+		buf_addc(&type, *q);
+	buf_add(&type, "", 0);
+	buf_adds(&t->shape, type.p);
+	if (strncmp(type.p, "multipart/", 10) != 0) {
+		ck_assert_uint_lt(t->n, LEAVES_MAX);
+		t->leaf[t->n].head = p;
+		t->leaf[t->n].head_len = (size_t)(blank - p);
+		t->leaf[t->n].body = body;
+		t->leaf[t->n].len = (size_t)(end - body);
+		t->n++;
+		for (q = body; q + 1 < end; q++)
+			ck_assert_msg(q[0] != '=' || q[1] != '_',
+			    "=_ in a part");
+		free(ct);
+		buf_release(&type);
+		buf_release(&delim);
+		return;
+	}
 	ck_assert_ptr_nonnull(b = strstr(ct, "boundary=\""));
 	b += 10;
 	ck_assert_ptr_nonnull(q = strchr(b, '"'));
 	buf_printf(&delim, "\r\n--%.*s", (int)(q - b), b);
-	for (s = msg->p; (s = strstr(s, delim.p + 4)); s++)
+	ck_assert_msg(strncmp(body, delim.p + 2, delim.len - 2) == 0,
+	    "a preamble before the first delimiter");
+	buf_addc(&t->shape, '(');
+	for (q = body - 2;;) {
+		const char *part = q + delim.len, *next;
+
+		if (strncmp(part, "--", 2) == 0) {
+			ck_assert_msg(part + 2 == end || (part + 4 == end &&
+			    strncmp(part + 2, "\r\n", 2) == 0),
+			    "text after a close delimiter");
+			break;
+		}
+		ck_assert_msg(strncmp(part, "\r\n", 2) == 0, "a delimiter "
+		    "line with more on it");
+		part += 2;
+		next = strstr(part, delim.p);
+		ck_assert_msg(next && next < end, "a part without its end");
+		if (parts++)
+			buf_addc(&t->shape, ',');
+		walk(t, part, (size_t)(next - part));
+		q = next;
+	}
+	buf_addc(&t->shape, ')');
+	for (q = t->msg->p; (q = strstr(q, delim.p + 4)); q++)
 		count++;
-	ck_assert_int_eq(count, 4);	/* the parameter, 3 delimiters */
-	buf_printf(&want, "%s\r\nContent-Type: %s", delim.p, type);
-	ck_assert_ptr_nonnull(s = strstr(msg->p, want.p));
-	s = strstr(s, "\r\n\r\n") + 4;
-	end = strstr(s, delim.p);
-	ck_assert_ptr_nonnull(end);
-	*p = s;
-	*n = (size_t)(end - s);
-	for (q = (char *)s; q + 1 < s + *n; q++)
-		ck_assert_msg(q[0] != '=' || q[1] != '_', "=_ in a part");
+	ck_assert_uint_eq(count, parts + 2);	/* the parameter, the
+						 * delimiters, the close */
 	free(ct);
+	buf_release(&type);
 	buf_release(&delim);
-	buf_release(&want);
+}
+
+/* The tree of a message (the caller releases t->shape). */
+static void
+tree(struct tree *t, const struct buf *msg)
+{
+	memset(t, 0, sizeof *t);
+	t->msg = msg;
+	walk(t, msg->p, msg->len);
+}
+
+/* The first leaf whose Content-Type starts with type. */
+static const struct leaf *
+find_leaf(const struct tree *t, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		char *ct = block_header(t->leaf[i].head, t->leaf[i].head_len,
+		    "Content-Type");
+		int hit = ct && strncmp(ct + 1, type, strlen(type)) == 0;
+
+		free(ct);
+		if (hit)
+			return &t->leaf[i];
+	}
+	ck_abort_msg("no part of type %s", type);
+	return NULL;
+}
+
+/* The content of the part whose Content-Type starts with type. */
+static void
+part(const struct buf *msg, const char *type, const char **p, size_t *n)
+{
+	struct tree t;
+	const struct leaf *l;
+
+	tree(&t, msg);
+	l = find_leaf(&t, type);
+	*p = l->body;
+	*n = l->len;
+	buf_release(&t.shape);
 }
 
 /* Build m, which must succeed, into out (emptied first). */
@@ -400,6 +517,14 @@ START_TEST(refused)
 			m.body = value.p, m.body_len = value.len;
 		else if (strcmp(field.p, "date") == 0)
 			m.date = strtoll(value.p, NULL, 10);
+		else if (strcmp(field.p, "attachment_name") == 0)
+			m.attachment_name = value.p;
+		else if (strcmp(field.p, "image") == 0)
+			m.image = value.p, m.image_len = value.len;
+		else if (strcmp(field.p, "image_alt") == 0)
+			m.image_alt = value.p;
+		else if (strcmp(field.p, "html") == 0)
+			m.html = value.p, m.html_len = value.len;
 		else
 			ck_abort_msg("unknown field '%s'", field.p);
 		buf_reset(&msg);
@@ -412,7 +537,7 @@ START_TEST(refused)
 		ck_assert_str_eq(msg.p, "kept");
 		ncases++;
 	}
-	ck_assert_uint_ge(ncases, 30);
+	ck_assert_uint_ge(ncases, 45);
 	free(line);
 	fclose(f);
 	buf_release(&field);
@@ -645,11 +770,10 @@ START_TEST(long_address)
 		buf_addc(&addr, 'd');
 	buf_adds(&addr, ".org");
 	ck_assert_uint_eq(addr.len, 254);
-	buf_printf(&line, " <%s>", addr.p);
 	defaults(&m);
 	m.to_addr = addr.p;
 	build(&msg, &m);
-	check_wire(&msg, 76, line.p);
+	check_wire(&msg, 76, addr.p);
 	ck_assert_ptr_nonnull(strstr(msg.p, "\r\nTo: Ada Lovelace\r\n <a"));
 	buf_reset(&line);
 	buf_printf(&line, "Ada Lovelace <%s>", addr.p);
@@ -660,14 +784,19 @@ START_TEST(long_address)
 }
 END_TEST
 
-START_TEST(templates)
+typedef int expand_fn(struct buf *, const char *, const struct mime_vars *,
+    char[MIME_WHY_MAX]);
+
+/* Expand each template of the case file name with fn and v: at least min
+ * cases, each giving what it says or refused with the reason it says. */
+static void
+template_cases(const char *name, expand_fn *fn, const struct mime_vars *v,
+    size_t min)
 {
 	struct buf tmpl = BUF_INIT, want = BUF_INIT, out = BUF_INIT;
-	struct mime_vars v = { "Ada", "Python 101", "Example", "urn:uuid:1",
-		NULL };
 	char *line = NULL, why[MIME_WHY_MAX];
 	size_t cap = 0, ncases = 0;
-	FILE *f = open_data("mime-templates.tsv");
+	FILE *f = open_data(name);
 
 	while (next_case(f, &line, &cap)) {
 		int rc;
@@ -676,7 +805,7 @@ START_TEST(templates)
 		buf_reset(&out);
 		buf_adds(&out, ">");
 		memset(why, 0, sizeof why);
-		rc = mime_expand(&out, tmpl.p, &v, why);
+		rc = fn(&out, tmpl.p, v, why);
 		if (strncmp(want.p, "error: ", 7) == 0) {
 			ck_assert_msg(rc == -1, "'%s' expanded", line);
 			ck_assert_str_eq(why, want.p + 7);
@@ -687,19 +816,28 @@ START_TEST(templates)
 		}
 		ncases++;
 	}
-	ck_assert_uint_ge(ncases, 15);
+	ck_assert_uint_ge(ncases, min);
 	free(line);
 	fclose(f);
 	buf_release(&tmpl);
 	buf_release(&want);
 	buf_release(&out);
 }
+
+START_TEST(templates)
+{
+	struct mime_vars v = { "Ada", "Python 101", "Example", "urn:uuid:1",
+		NULL, "python-101.json", "https://wallet.example/add", NULL };
+
+	template_cases("mime-templates.tsv", mime_expand, &v, 40);
+}
 END_TEST
 
 /* A value that looks like a placeholder stays as it is. */
 START_TEST(expand_once)
 {
-	struct mime_vars v = { "{{org}}", NULL, "Example", NULL, NULL };
+	struct mime_vars v = { "{{org}}", NULL, "Example", NULL, NULL, NULL,
+		NULL, NULL };
 	struct buf out = BUF_INIT;
 	char why[MIME_WHY_MAX];
 
@@ -707,6 +845,274 @@ START_TEST(expand_once)
 	    why), 0);
 	ck_assert_str_eq(out.p, "{{org}}//Example");
 	buf_release(&out);
+}
+END_TEST
+
+/* The decoded text of the leaf whose Content-Type starts with type. */
+static void
+decoded(const struct buf *msg, const char *type, struct buf *out)
+{
+	const char *p;
+	size_t n;
+	char *cte;
+	struct tree t;
+	const struct leaf *l;
+
+	tree(&t, msg);
+	l = find_leaf(&t, type);
+	p = l->body;
+	n = l->len;
+	cte = block_header(l->head, l->head_len, "Content-Transfer-Encoding");
+	ck_assert_ptr_nonnull(cte);
+	buf_reset(out);
+	if (strcmp(cte, " base64") == 0)
+		decode_base64(p, n, out);
+	else
+		decode_qp(p, n, out);
+	buf_add(out, "", 0);
+	free(cte);
+	buf_release(&t.shape);
+}
+
+/* The unfolded header name of the leaf of type. */
+static char *
+leaf_header(const struct buf *msg, const char *type, const char *name)
+{
+	struct tree t;
+	const struct leaf *l;
+	char *v;
+
+	tree(&t, msg);
+	l = find_leaf(&t, type);
+	v = block_header(l->head, l->head_len, name);
+	buf_release(&t.shape);
+	return v;
+}
+
+static void
+assert_shape(const struct buf *msg, const char *want)
+{
+	struct tree t;
+
+	tree(&t, msg);
+	ck_assert_str_eq(t.shape.p, want);
+	buf_release(&t.shape);
+}
+
+START_TEST(structure)
+{
+	static const struct {
+		const char *image, *shape;
+	} cases[] = {
+		{ NULL, "multipart/mixed(multipart/alternative(text/plain,"
+		    "text/html),application/json)" },
+		{ "test/data/image/badge.png", "multipart/mixed(multipart/"
+		    "alternative(text/plain,multipart/related(text/html,"
+		    "image/png)),application/json)" },
+		{ "test/data/image/badge.svg", "multipart/mixed(multipart/"
+		    "alternative(text/plain,multipart/related(text/html,"
+		    "image/svg+xml)),application/json)" },
+	};
+	struct buf msg = BUF_INIT, image = BUF_INIT;
+	struct mime_message m;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		defaults(&m);
+		if (cases[i].image) {
+			unit_slurp(&image, cases[i].image);
+			m.image = image.p;
+			m.image_len = image.len;
+		}
+		build(&msg, &m);
+		check_wire(&msg, 76, NULL);
+		assert_shape(&msg, cases[i].shape);
+	}
+	ck_assert_ptr_nonnull(strstr(msg.p, "\r\nContent-Type: multipart/"
+	    "related; type=\"text/html\";\r\n boundary=\"=_"));
+	buf_release(&msg);
+	buf_release(&image);
+}
+END_TEST
+
+/* Without an HTML of its own, the message makes it from the text. */
+START_TEST(html_from_text)
+{
+	struct buf msg = BUF_INIT, html = BUF_INIT;
+	struct mime_message m;
+
+	defaults(&m);
+	m.subject = "Your <badge> & 'more'";
+	build(&msg, &m);
+	decoded(&msg, "text/html; charset=utf-8", &html);
+	ck_assert_str_eq(html.p, "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n"
+	    "<meta charset=\"utf-8\">\r\n"
+	    "<meta name=\"viewport\" content=\"width=device-width\">\r\n"
+	    "<title>Your &lt;badge&gt; &amp; &#39;more&#39;</title>\r\n"
+	    "</head>\r\n<body>\r\n"
+	    "<p>Hello Ada,<br>\r\nyour badge.</p>\r\n"
+	    "</body>\r\n</html>\r\n");
+	buf_release(&msg);
+	buf_release(&html);
+}
+END_TEST
+
+START_TEST(html_templates)
+{
+	struct mime_vars v = { "<script>alert(1)</script> & \"quotes\" "
+		"'single'", "Python 101", "\xd7\x90\xd7\xa7\xd7\x93\xd7\x9e"
+		"\xd7\x99\xd7\x94 \xe2\x80\xae evil", "urn:uuid:1", NULL,
+		"python-101.json", "https://wallet.example/add?a=1&b='2'",
+		NULL };
+
+	template_cases("mime-html.tsv", mime_expand_html, &v, 20);
+}
+END_TEST
+
+/* A link is a link only to an https page; the text takes it as it is. */
+START_TEST(html_link_refused)
+{
+	static const char *const bad[] = { "javascript:alert(1)",
+	    "http://wallet.example/", "https://", "data:text/html,x",
+	    "https://wallet.example/\"><script>" };
+	struct mime_vars v = { 0 };
+	struct buf out = BUF_INIT;
+	char why[MIME_WHY_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		v.wallet = v.verifier = bad[i];
+		buf_reset(&out);
+		ck_assert_int_eq(mime_expand_html(&out, "{{wallet}}", &v, why),
+		    -1);
+		ck_assert_str_eq(why, "template: {{wallet}} is not an https "
+		    "URL");
+		ck_assert_int_eq(mime_expand_html(&out, "{{verifier}}", &v,
+		    why), -1);
+		ck_assert_str_eq(why, "template: {{verifier}} is not an https "
+		    "URL");
+		ck_assert_uint_eq(out.len, 0);
+		ck_assert_int_eq(mime_expand(&out, "{{wallet}}", &v, why), 0);
+		ck_assert_str_eq(out.p, bad[i]);
+	}
+	buf_release(&out);
+}
+END_TEST
+
+/* The image: inline, named after the attachment, the bytes given, shown
+ * by the HTML through its Content-ID; and nothing outside the message. */
+START_TEST(image_part)
+{
+	struct buf msg = BUF_INIT, png = BUF_INIT, html = BUF_INIT;
+	struct buf got = BUF_INIT, want = BUF_INIT, frag = BUF_INIT;
+	struct mime_vars v = { "Ada", "Python 101", "Example", NULL, NULL,
+		"python-101.json", "https://wallet.example/add",
+		"https://verify.example/" };
+	struct mime_message m;
+	char why[MIME_WHY_MAX], *h;
+	const char *p;
+
+	unit_slurp(&png, "test/data/image/badge.png");
+	ck_assert_int_eq(mime_expand_html(&frag, "Hello {{name}}.\n\n"
+	    "Wallet: {{wallet}}\nVerifier: {{verifier}}\n", &v, why), 0);
+	defaults(&m);
+	m.image = png.p;
+	m.image_len = png.len;
+	m.image_alt = "Python 101 <&>";
+	m.attachment_name = "python-101.json";
+	m.html = frag.p;
+	m.html_len = frag.len;
+	build(&msg, &m);
+	check_wire(&msg, 76, NULL);
+
+	decoded(&msg, "image/png", &got);
+	ck_assert(got.len == png.len && memcmp(got.p, png.p, png.len) == 0);
+	h = leaf_header(&msg, "image/png", "Content-Type");
+	ck_assert_str_eq(h, " image/png; name=\"python-101.png\"");
+	free(h);
+	h = leaf_header(&msg, "image/png", "Content-Disposition");
+	ck_assert_str_eq(h, " inline; filename=\"python-101.png\"");
+	free(h);
+	h = leaf_header(&msg, "image/png", "Content-ID");
+	ck_assert_str_eq(h, " <image-0b5e8d4c-3f1a-4c2e-9d7b-6a5f4e3d2c1b@"
+	    "example.org>");
+	free(h);
+	h = leaf_header(&msg, "application/json", "Content-Disposition");
+	ck_assert_str_eq(h, " attachment; filename=\"python-101.json\"");
+	free(h);
+
+	decoded(&msg, "text/html", &html);
+	buf_printf(&want, "<body>\r\n<p><img src=\"cid:image-0b5e8d4c-3f1a-"
+	    "4c2e-9d7b-6a5f4e3d2c1b@example.org\" alt=\"Python 101 &lt;&amp;"
+	    "&gt;\" width=\"128\"></p>\r\n<p>Hello <bdi>Ada</bdi>.</p>\r\n"
+	    "<p>Wallet: <a href=\"https://wallet.example/add\">https://wallet."
+	    "example/add</a><br>\r\nVerifier: <a href=\"https://verify."
+	    "example/\">https://verify.example/</a></p>\r\n</body>");
+	ck_assert_msg(strstr(html.p, want.p), "HTML: %s", html.p);
+	/* Its only URLs are the two links, each twice (href and text). */
+	for (p = html.p; (p = strstr(p, "http")); p++)
+		ck_assert_msg(!strncmp(p, "https://wallet.example/add", 26) ||
+		    !strncmp(p, "https://verify.example/", 23),
+		    "a URL in the HTML: %.40s", p);
+	ck_assert_ptr_null(strstr(html.p, "<script"));
+	ck_assert_ptr_null(strstr(html.p, "<style"));
+	ck_assert_ptr_null(strstr(html.p, "<link"));
+	ck_assert_ptr_null(strstr(html.p, "url("));
+
+	/* An image and no attachment name: named after credential.json. */
+	m.attachment_name = NULL;
+	build(&msg, &m);
+	h = leaf_header(&msg, "image/png", "Content-Disposition");
+	ck_assert_str_eq(h, " inline; filename=\"credential.png\"");
+	free(h);
+	buf_release(&msg);
+	buf_release(&png);
+	buf_release(&html);
+	buf_release(&got);
+	buf_release(&want);
+	buf_release(&frag);
+}
+END_TEST
+
+/* A file name too long for a line stands alone on its own. */
+START_TEST(long_file_name)
+{
+	struct buf name = BUF_INIT, msg = BUF_INIT, png = BUF_INIT;
+	struct buf want = BUF_INIT;
+	struct mime_message m;
+	char *h;
+
+	unit_slurp(&png, "test/data/image/badge.png");
+	while (name.len < 123)
+		buf_addc(&name, 'n');
+	buf_adds(&name, ".json");
+	defaults(&m);
+	m.attachment_name = name.p;
+	m.image = png.p;
+	m.image_len = png.len;
+	build(&msg, &m);
+	name.p[100] = '\0';	/* in the image's name too */
+	check_wire(&msg, 76, name.p);
+	name.p[100] = 'n';
+	h = leaf_header(&msg, "application/json", "Content-Type");
+	buf_printf(&want, " application/json; name=\"%s\"", name.p);
+	ck_assert_str_eq(h, want.p);
+	free(h);
+
+	/* A Message-ID that fits, a Content-ID that does not. */
+	m.attachment_name = NULL;
+	m.domain = "sender-of-badges.mail.example.org";
+	build(&msg, &m);
+	check_wire(&msg, 76, "@sender-of-badges.mail.example.org>");
+	ck_assert_ptr_nonnull(strstr(msg.p, "\r\nContent-ID:\r\n <image-"));
+	h = leaf_header(&msg, "image/png", "Content-ID");
+	ck_assert_str_eq(h, " <image-0b5e8d4c-3f1a-4c2e-9d7b-6a5f4e3d2c1b@"
+	    "sender-of-badges.mail.example.org>");
+	free(h);
+	buf_release(&name);
+	buf_release(&msg);
+	buf_release(&png);
+	buf_release(&want);
 }
 END_TEST
 
@@ -727,6 +1133,12 @@ suite(void)
 	tcase_add_test(tc, long_address);
 	tcase_add_test(tc, templates);
 	tcase_add_test(tc, expand_once);
+	tcase_add_test(tc, structure);
+	tcase_add_test(tc, html_from_text);
+	tcase_add_test(tc, html_templates);
+	tcase_add_test(tc, html_link_refused);
+	tcase_add_test(tc, image_part);
+	tcase_add_test(tc, long_file_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
