@@ -39,6 +39,7 @@
 
 #include "buf.h"
 #include "exitcodes.h"
+#include "image.h"
 #include "issue.h"
 #include "mime.h"
 #include "sign.h"
@@ -142,14 +143,21 @@ delivered(const struct transport_result *res, void *arg)
 	sl->state = SLOT_DONE;
 }
 
-/* The mail of an issued item; 0, or -1 with why. */
+/*
+ * The mail of an issued item; 0, or -1 with why.  The HTML comes from the
+ * body's template too; a badge image that is a data: URI goes along
+ * inline, one that is a URL is not loaded (nor is one that the mail
+ * refuses: the credential carries it all the same).
+ */
 static int
 build_mail(struct slot *sl, struct buf *msg, char why[MIME_WHY_MAX])
 {
 	const struct store_org *o = &sl->issued.org->org;
 	const struct store_badge *b = &sl->issued.badge->badge;
-	struct buf subject = BUF_INIT, body = BUF_INIT;
-	char until[ISO_TIME_MAX];
+	struct buf subject = BUF_INIT, body = BUF_INIT, html = BUF_INIT;
+	struct buf file = BUF_INIT, image = BUF_INIT;
+	char until[ISO_TIME_MAX], iwhy[IMAGE_WHY_MAX];
+	enum image_type type = IMAGE_NONE;
 	struct mime_vars v;
 	struct mime_message m;
 	int rc;
@@ -163,17 +171,26 @@ build_mail(struct slot *sl, struct buf *msg, char why[MIME_WHY_MAX])
 		iso_time(sl->issued.expires, until);
 	else
 		snprintf(until, sizeof until, "no expiry");
+	buf_printf(&file, "%s.json", b->slug);
 	v.name = sl->item.name;
 	v.badge = b->name;
 	v.org = o->name;
 	v.credential_id = sl->issued.credential_id;
 	v.valid_until = until;
+	v.file = file.p;
+	v.wallet = o->wallet_url;
+	v.verifier = o->verifier_url;
 	rc = mime_expand(&subject, b->subject, &v, why);
 	if (rc == 0)
 		rc = mime_expand(&body, b->body, &v, why);
+	if (rc == 0)
+		rc = mime_expand_html(&html, b->body, &v, why);
 	if (rc == 0) {
 		buf_add(&subject, "", 0);
 		buf_add(&body, "", 0);
+		buf_add(&html, "", 0);
+		if (strncmp(b->image, "data:", 5) == 0)
+			image_from_uri(b->image, &image, &type, iwhy);
 		memset(&m, 0, sizeof m);
 		m.from_addr = o->sender_email;
 		m.from_name = o->sender_name;
@@ -182,14 +199,25 @@ build_mail(struct slot *sl, struct buf *msg, char why[MIME_WHY_MAX])
 		m.subject = subject.p;
 		m.body = body.p;
 		m.body_len = body.len;
+		m.html = html.p;
+		m.html_len = html.len;
+		if (type != IMAGE_NONE) {
+			m.image = image.p;
+			m.image_len = image.len;
+			m.image_alt = b->name;
+		}
 		m.attachment = sl->issued.document.p;
 		m.attachment_len = sl->issued.document.len;
+		m.attachment_name = file.p;
 		m.credential_id = sl->issued.credential_id;
 		m.date = store_now();
 		rc = mime_build(msg, &m, why);
 	}
 	buf_release(&subject);
 	buf_release(&body);
+	buf_release(&html);
+	buf_release(&file);
+	buf_release(&image);
 	return rc;
 }
 

@@ -44,8 +44,8 @@ awk -F '\t' '{ n = $5; sub(/^r/, "", n); sub(/@.*/, "", n)
 	if ($4 != sprintf("Zoë Ñúñez-%d \"Ωmega\" 🎓", n)) print "bad name: " $4 }' parsed >badnames
 is "each recipient's name decodes exactly, non-ASCII and quotes included" "$(cat badnames)" ""
 is "the subject decodes" "$(cut -f 6 parsed | sort -u)" "Your Timed credential from Org acme"
-is "each has one attachment, credential.json, application/json" \
-    "$(cut -f 7 parsed | cut -d ' ' -f 1,2 | sort -u)" "credential.json application/json"
+is "each has one attachment, named after the badge, application/json" \
+    "$(cut -f 7 parsed | cut -d ' ' -f 1,2 | sort -u)" "timed.json application/json"
 has "the body names the recipient" parsed 'Hello Zoë Ñúñez-1 "Ωmega" 🎓,'
 mkdir creds
 run sh -c 'xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" credpipe.db creds <messages'

@@ -138,9 +138,9 @@ def check(path):
         env_from = str(msg["Return-Path"] or "").strip().strip("<>")
         env_to = [str(msg["Delivered-To"] or "").strip()]
     atts = [p for p in msg.iter_attachments()
-            if p.get_filename() == "credential.json"]
+            if p.get_content_type() == "application/json"]
     if len(atts) != 1:
-        return ["%d credential.json attachments" % len(atts)]
+        return ["%d application/json attachments" % len(atts)]
     try:
         cred = json.loads(atts[0].get_payload(decode=True))
         cid = cred["id"]

@@ -16,7 +16,7 @@ CREDPIPE_API_KEY=$(cat acme.key)
 export CREDPIPE_API_KEY
 org-admin org sender acme badges@acme.example "Acme"
 
-# creds OUTDIR FILE...: the credential.json attachment of each message,
+# creds OUTDIR FILE...: the credential attached to each message,
 # read with Python's email package, written to OUTDIR/N.json; prints
 # "ID<TAB>TO" per message.
 cat >creds.py <<'PY'
@@ -26,9 +26,9 @@ for n, path in enumerate(sys.argv[2:], 1):
     with open(path, "rb") as f:
         msg = email.message_from_binary_file(f, policy=email.policy.default)
     atts = [p for p in msg.iter_attachments()
-            if p.get_filename() == "credential.json"]
+            if p.get_content_type() == "application/json"]
     if len(atts) != 1:
-        print("%s: %d credential.json attachments" % (path, len(atts)))
+        print("%s: %d application/json attachments" % (path, len(atts)))
         continue
     data = atts[0].get_payload(decode=True)
     with open(os.path.join(out, "%d.json" % n), "wb") as f:

@@ -95,7 +95,7 @@ mkdir dropped
 /usr/bin/python3 -c '
 import email, email.policy, sys
 msg = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-att = [p for p in msg.iter_attachments() if p.get_filename() == "credential.json"][0]
+att = [p for p in msg.iter_attachments() if p.get_content_type() == "application/json"][0]
 sys.stdout.buffer.write(att.get_payload(decode=True))' "$SCRATCH/grey/dropped/1" >dropped/1.json
 run credential-verify -d credpipe.db dropped/1.json
 exits "the credential the relay received fails credential-verify" 1

@@ -3,9 +3,10 @@
     /usr/bin/python3 test/smtp/attachments.py DB OUTDIR FILE...
 
 For each message FILE (as the test SMTP server or a maildir keeps it),
-takes the credential.json attachment, finds the credential its Message-ID
-names (<UUID@DOMAIN> is urn:uuid:UUID), and checks that the attachment
-holds exactly the signed document the database stores for it, and that
+takes its one application/json attachment, finds the credential its
+Message-ID names (<UUID@DOMAIN> is urn:uuid:UUID), and checks that the
+attachment holds exactly the signed document the database stores for
+it, that it is named after the credential's badge (SLUG.json), and that
 the message went to that credential's recipient.  Writes the attachment
 to OUTDIR/UUID.json.  Prints one line per problem and, last, the number
 of messages checked; exits 1 when there was a problem.
@@ -26,16 +27,22 @@ def main():
             msg = email.message_from_binary_file(f, policy=email.policy.default)
         uuid = str(msg["Message-ID"]).strip().strip("<>").split("@")[0]
         atts = [p for p in msg.iter_attachments()
-                if p.get_filename() == "credential.json"]
-        row = db.execute("SELECT document, email FROM credential "
-                         "WHERE id = ?", ("urn:uuid:" + uuid,)).fetchone()
+                if p.get_content_type() == "application/json"]
+        row = db.execute("SELECT c.document, c.email, b.slug "
+                         "FROM credential c JOIN badge b ON b.id = c.badge_id "
+                         "WHERE c.id = ?", ("urn:uuid:" + uuid,)).fetchone()
         if len(atts) != 1 or row is None:
-            print("%s: no credential.json, or no credential %s" % (path, uuid))
+            print("%s: not one application/json attachment, or no "
+                  "credential %s" % (path, uuid))
             problems += 1
             continue
         data = atts[0].get_payload(decode=True)
         if data != row[0].encode():
             print("%s: the attachment is not the stored credential" % path)
+            problems += 1
+        if atts[0].get_filename() != row[2] + ".json":
+            print("%s: the attachment is named %s, not %s.json" % (
+                path, atts[0].get_filename(), row[2]))
             problems += 1
         if msg["To"].addresses[0].addr_spec != row[1]:
             print("%s: sent to %s, issued to %s" % (
