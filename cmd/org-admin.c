@@ -22,6 +22,7 @@
 #include "credential.h"
 #include "email.h"
 #include "exitcodes.h"
+#include "image.h"
 #include "mime.h"
 #include "multibase.h"
 #include "record.h"
@@ -36,14 +37,34 @@ static const char *key_opt;
 static struct store *db;
 
 static const char default_subject[] = "Your {{badge}} credential from {{org}}";
+/*
+ * One line a paragraph, so that the HTML version (lib/mime.h) breaks
+ * lines where the reader's screen ends; mail programs wrap the text.
+ */
 static const char default_body[] =
     "Hello {{name}},\n"
     "\n"
     "{{org}} has awarded you {{badge}}.\n"
     "\n"
-    "Your credential is attached to this message as credential.json.  It is\n"
-    "a signed Open Badges 3.0 credential: keep it, share it, and anyone can\n"
-    "check that {{org}} issued it to you.\n"
+    "The file attached to this message, {{file}}, is your credential: a "
+    "digital credential signed by {{org}}, in the Open Badges 3.0 format. "
+    "It shows that the award is yours, and nobody can change it unseen.\n"
+    "\n"
+    "What you can do with it:\n"
+    "\n"
+    "- Keep the file, as you would keep a certificate.\n"
+    "\n"
+    "- Add it to a digital wallet that reads Open Badges 3.0, to keep it "
+    "with your other credentials and share it from there.\n"
+    "{{#wallet}}\n"
+    "  {{org}} recommends this wallet: {{wallet}}\n"
+    "{{/wallet}}\n"
+    "\n"
+    "- Have it checked by a verifier: anyone you give the file to can "
+    "check, even offline, that {{org}} issued it to you.\n"
+    "{{#verifier}}\n"
+    "  {{org}} recommends this verifier: {{verifier}}\n"
+    "{{/verifier}}\n"
     "\n"
     "Credential: {{credential_id}}\n"
     "Valid until: {{valid_until}}\n";
@@ -61,10 +82,12 @@ usage(int status)
 	    "       org-admin [-d db] org quota slug count | default\n"
 	    "       org-admin [-d db] org sender slug address [name]\n"
 	    "       org-admin [-d db] org status-url slug url | none\n"
+	    "       org-admin [-d db] org set slug field value\n"
 	    "       org-admin [-d db] [-k keyfile] key generate org\n"
 	    "       org-admin [-d db] key list org\n"
 	    "       org-admin [-d db] badge create [-b body] [-c criteria] "
-	    "[-D description] [-s subject] [-v days] org slug name\n"
+	    "[-D description] [-I url] [-i file] [-s subject] [-t type] "
+	    "[-v days] org slug name\n"
 	    "       org-admin [-d db] badge list org\n"
 	    "       org-admin [-d db] badge show org slug\n"
 	    "       org-admin [-d db] badge set org slug field value\n"
@@ -206,6 +229,79 @@ get_email(const char *s)
 	return e;
 }
 
+/* A text of several lines: UTF-8 without control characters but LF. */
+static void
+check_lines(const char *what, const char *s)
+{
+	const char *c = s;
+	size_t n = strlen(s);
+
+	check_text(what, s);
+	while ((c = utf8_find_control(c, n - (size_t)(c - s))) && *c == '\n')
+		c++;
+	if (c)
+		bad("%s must not hold control characters but line ends", what);
+}
+
+/* Where an image may come from: a file, or a URL (or data: URI) as it
+ * is; both also take "none". */
+enum { FROM_FILE = 1, FROM_URL = 2 };
+
+/*
+ * An image as credentials carry it, into uri: the data: URI of a PNG or
+ * SVG file, or an https URL or a data: URI of an image as it is, or ""
+ * for "none"; what names it in a refusal.
+ */
+static void
+get_image(const char *what, const char *s, int from, struct buf *uri)
+{
+	char why[IMAGE_WHY_MAX];
+	struct buf bytes = BUF_INIT;
+	enum image_type t;
+
+	buf_reset(uri);
+	buf_add(uri, "", 0);
+	if (from == (FROM_FILE | FROM_URL) && strcmp(s, "none") == 0)
+		return;
+	if ((from & FROM_URL) && strncmp(s, "data:", 5) == 0) {
+		if (image_from_uri(s, &bytes, &t, why) != 0)
+			bad("%s: %s", what, why);
+		buf_adds(uri, s);
+	} else if ((from & FROM_URL) && (!(from & FROM_FILE) ||
+	    strncmp(s, "https:", 6) == 0 || strncmp(s, "http:", 5) == 0)) {
+		if (!credential_is_image(s))
+			bad("%s '%s': not an https URL of RFC 3986 characters",
+			    what, s);
+		buf_adds(uri, s);
+	} else if (image_load(s, uri, why) != 0) {
+		bad("%s '%s': %s", what, s, why);
+	}
+	buf_release(&bytes);
+}
+
+/* Room for how an image is shown. */
+#define IMAGE_SHOWN_MAX 160
+
+/* An image as show prints it: a data: URI as its type and size ("png,
+ * 314 bytes"), a URL as it is, none as "". */
+static const char *
+image_shown(const char *iri, char out[IMAGE_SHOWN_MAX])
+{
+	char why[IMAGE_WHY_MAX];
+	struct buf bytes = BUF_INIT;
+	enum image_type t;
+
+	if (strncmp(iri, "data:", 5) != 0)
+		return iri;
+	if (image_from_uri(iri, &bytes, &t, why) == 0)
+		snprintf(out, IMAGE_SHOWN_MAX, "%s, %zu bytes", image_name(t),
+		    bytes.len);
+	else
+		snprintf(out, IMAGE_SHOWN_MAX, "unreadable: %s", why);
+	buf_release(&bytes);
+	return out;
+}
+
 static void
 audit(long long org_id, const char *action, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -283,6 +379,58 @@ cmd_init(int argc, char **argv)
 
 /* org */
 
+/* The properties org set writes. */
+static const struct {
+	const char *name;
+	enum store_org_field field;
+} org_fields[] = {
+	{ "url", STORE_ORG_URL },
+	{ "email", STORE_ORG_EMAIL },
+	{ "description", STORE_ORG_DESCRIPTION },
+	{ "image", STORE_ORG_IMAGE },
+	{ "wallet", STORE_ORG_WALLET_URL },
+	{ "verifier", STORE_ORG_VERIFIER_URL },
+};
+
+/* The value of org set's property i, checked, into v ("" for none). */
+static void
+org_value(size_t i, const char *s, struct buf *v)
+{
+	const char *name = org_fields[i].name;
+	char *e;
+
+	buf_reset(v);
+	buf_add(v, "", 0);
+	if (strcmp(s, "none") == 0)
+		return;
+	switch (org_fields[i].field) {
+	case STORE_ORG_URL:
+		if (!credential_is_url(s, 0))
+			bad("url '%s': not an http or https URL of RFC 3986 "
+			    "characters", s);
+		buf_adds(v, s);
+		break;
+	case STORE_ORG_EMAIL:
+		e = get_email(s);
+		buf_adds(v, e);
+		free(e);
+		break;
+	case STORE_ORG_DESCRIPTION:
+		check_lines("the description", s);
+		buf_adds(v, s);
+		break;
+	case STORE_ORG_IMAGE:
+		get_image("image", s, FROM_FILE | FROM_URL, v);
+		break;
+	default:
+		if (!credential_is_url(s, 1))
+			bad("%s '%s': not an https URL of RFC 3986 characters",
+			    name, s);
+		buf_adds(v, s);
+		break;
+	}
+}
+
 static void
 print_org(const struct store_org *o, void *arg)
 {
@@ -332,6 +480,7 @@ cmd_org(int argc, char **argv)
 	} else if (strcmp(argv[0], "show") == 0) {
 		struct store_key k;
 		char t[ISO_TIME_MAX], did[DIDKEY_MAX], q[48];
+		char img[IMAGE_SHOWN_MAX];
 
 		need_args(argc, 2, 2);
 		get_org(argv[1], &o);
@@ -352,6 +501,12 @@ cmd_org(int argc, char **argv)
 		print_row(2, "sender-name", o.sender_name);
 		print_row(2, "signing-key", did);
 		print_row(2, "status-url", o.status_url);
+		print_row(2, "url", o.url);
+		print_row(2, "email", o.email);
+		print_row(2, "description", o.description);
+		print_row(2, "image", image_shown(o.image, img));
+		print_row(2, "wallet", o.wallet_url);
+		print_row(2, "verifier", o.verifier_url);
 		print_row(2, "created", when(o.created, t));
 		store_org_release(&o);
 	} else if (strcmp(argv[0], "approve") == 0) {
@@ -429,6 +584,26 @@ cmd_org(int argc, char **argv)
 		store_commit(db);
 		store_org_release(&o);
 		free(email);
+	} else if (strcmp(argv[0], "set") == 0) {
+		const size_t n = sizeof org_fields / sizeof *org_fields;
+		struct buf v = BUF_INIT;
+		size_t i;
+
+		need_args(argc, 4, 4);
+		for (i = 0; i < n && strcmp(argv[2], org_fields[i].name); i++)
+			;
+		if (i == n)
+			bad("no organization field '%s': url, email, "
+			    "description, image, wallet or verifier", argv[2]);
+		org_value(i, argv[3], &v);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		store_org_set(db, o.id, org_fields[i].field, v.p);
+		audit(o.id, "org set", "slug=%s %s=%s", o.slug, argv[2],
+		    argv[3]);
+		store_commit(db);
+		store_org_release(&o);
+		buf_release(&v);
 	} else {
 		usage(EXIT_USAGE);
 	}
@@ -516,9 +691,11 @@ parse_validity(const char *s)
 	return (long long)v;
 }
 
-/* Set one field of a badge from its name. */
+/* Set one field of a badge from its name; keep holds what is made of
+ * the value, an image's data: URI. */
 static void
-set_badge_field(struct store_badge *b, const char *field, char *value)
+set_badge_field(struct store_badge *b, const char *field, char *value,
+    struct buf *keep)
 {
 	if (strcmp(field, "name") == 0) {
 		check_name("the badge's name", value);
@@ -539,15 +716,32 @@ set_badge_field(struct store_badge *b, const char *field, char *value)
 		check_text("the body", value);
 		check_template("the body", value);
 		b->body = value;
+	} else if (strcmp(field, "image") == 0) {
+		get_image("the badge's image", value, FROM_FILE | FROM_URL,
+		    keep);
+		b->image = keep->p;
+	} else if (strcmp(field, "type") == 0) {
+		if (strcmp(value, "none") != 0 &&
+		    !credential_is_achievement_type(value))
+			bad("achievement type '%s': not one of Open Badges "
+			    "(Badge, Certificate, Course, ...), nor ext: and "
+			    "letters, digits, '.', '_' and '-'", value);
+		b->achievement_type = strcmp(value, "none") == 0 ? (char *)"" :
+		    value;
 	} else {
 		bad("no badge field '%s': name, description, criteria, "
-		    "validity, subject or body", field);
+		    "validity, subject, body, image or type", field);
 	}
 }
 
 static int
 cmd_badge(int argc, char **argv)
 {
+	/* The options of badge create that set a field, and the fields. */
+	static const char opts[] = "bcDstv";
+	static const char *const fields[] = { "body", "criteria",
+	    "description", "subject", "type", "validity" };
+	struct buf keep = BUF_INIT;
 	struct store_badge b;
 	struct store_org o;
 	int c;
@@ -559,27 +753,31 @@ cmd_badge(int argc, char **argv)
 		memset(&b, 0, sizeof b);
 		b.valid_days = -1;
 		b.description = b.criteria = (char *)"";
+		b.image = b.achievement_type = (char *)"";
 		b.subject = (char *)default_subject;
 		b.body = (char *)default_body;
-		for (optind = 0; (c = getopt(argc, argv, "+b:c:D:s:v:")) != -1;) {
-			switch (c) {
-			case 'b': set_badge_field(&b, "body", optarg); break;
-			case 'c': set_badge_field(&b, "criteria", optarg); break;
-			case 'D': set_badge_field(&b, "description", optarg); break;
-			case 's': set_badge_field(&b, "subject", optarg); break;
-			case 'v':
-				if (strcmp(optarg, "none") == 0)
-					bad("-v takes a number of days; leave "
-					    "it out for no expiry");
-				set_badge_field(&b, "validity", optarg);
-				break;
-			default: usage(EXIT_USAGE);
+		for (optind = 0;
+		    (c = getopt(argc, argv, "+b:c:D:I:i:s:t:v:")) != -1;) {
+			const char *opt = c ? strchr(opts, c) : NULL;
+
+			if (c == 'v' && strcmp(optarg, "none") == 0)
+				bad("-v takes a number of days; leave it out "
+				    "for no expiry");
+			if (c == 'I' || c == 'i') {
+				get_image(c == 'I' ? "-I" : "-i", optarg,
+				    c == 'I' ? FROM_URL : FROM_FILE, &keep);
+				b.image = keep.p;
+			} else if (opt) {
+				set_badge_field(&b, fields[opt - opts], optarg,
+				    &keep);
+			} else {
+				usage(EXIT_USAGE);
 			}
 		}
 		argc -= optind, argv += optind;
 		need_args(argc, 3, 3);
 		check_slug("badge", argv[1]);
-		set_badge_field(&b, "name", argv[2]);
+		set_badge_field(&b, "name", argv[2], &keep);
 		store_begin(open_db());
 		get_org(argv[0], &o);
 		b.org_id = o.id;
@@ -591,6 +789,7 @@ cmd_badge(int argc, char **argv)
 		    "validity=%lld", o.slug, b.slug, b.name, b.valid_days);
 		store_commit(db);
 		store_org_release(&o);
+		buf_release(&keep);
 		return 0;
 	}
 	if (strcmp(argv[0], "list") == 0) {
@@ -601,7 +800,7 @@ cmd_badge(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[0], "show") == 0) {
-		char v[24], t[ISO_TIME_MAX];
+		char v[24], t[ISO_TIME_MAX], img[IMAGE_SHOWN_MAX];
 
 		need_args(argc, 3, 3);
 		get_org(argv[1], &o);
@@ -611,6 +810,8 @@ cmd_badge(int argc, char **argv)
 		print_row(2, "name", b.name);
 		print_row(2, "description", b.description);
 		print_row(2, "criteria", b.criteria);
+		print_row(2, "image", image_shown(b.image, img));
+		print_row(2, "type", b.achievement_type);
 		print_row(2, "validity", b.valid_days < 0 ? "none" : v);
 		print_row(2, "subject", b.subject);
 		print_row(2, "body", b.body);
@@ -627,13 +828,14 @@ cmd_badge(int argc, char **argv)
 		get_org(argv[1], &o);
 		get_badge(&o, argv[2], &b);
 		nb = b;
-		set_badge_field(&nb, argv[3], argv[4]);
+		set_badge_field(&nb, argv[3], argv[4], &keep);
 		store_badge_update(db, &nb);
 		audit(o.id, "badge set", "org=%s badge=%s %s=%s", o.slug,
 		    b.slug, argv[3], argv[4]);
 		store_commit(db);
 		store_badge_release(&b);
 		store_org_release(&o);
+		buf_release(&keep);
 		return 0;
 	}
 	usage(EXIT_USAGE);
