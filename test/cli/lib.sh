@@ -107,6 +107,22 @@ ago() {
 	date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%SZ
 }
 
+# accepted DIR COUNT: the COUNT credentials in DIR are valid for the OB
+# 3.0 JSON Schema and verify in the node verifier (test/interop) and in
+# credential-verify with ./credpipe.db; six assertions.
+accepted() {
+	run node "$TOP/test/interop/schema.js" "$1"/*.json
+	exits "the OB 3.0 schema takes every one" 0
+	has "schema: all $2" out "# schema: $2 of $2 valid"
+	run sh -c 'cd "$1/test/interop" && node verify.js "$2"/*.json' sh \
+	    "$TOP" "$(cd "$1" && pwd)"
+	exits "the node verifier accepts every one" 0
+	is "node: $2 OK" "$(grep -c ' OK$' out)" "$2"
+	run credential-verify -d credpipe.db "$1"/*.json
+	exits "credential-verify agrees" 0
+	is "credential-verify: $2 OK" "$(grep -c '^OK ' out)" "$2"
+}
+
 done_testing() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]
