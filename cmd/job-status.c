@@ -19,6 +19,7 @@
 #include "config.h"
 #include "exitcodes.h"
 #include "record.h"
+#include "roster.h"
 #include "store.h"
 #include "util.h"
 
@@ -140,14 +141,13 @@ print_item(const struct store_item_view *v, void *arg)
 
 /*
  * One CSV cell: quoted when it holds a comma, quote or line break, and a
- * cell that begins with = + - @ TAB or CR guarded by an apostrophe so
- * that a spreadsheet does not take it for a formula (csv-validate removes
- * exactly that apostrophe).
+ * cell a spreadsheet could take for a formula (roster_formula) guarded by
+ * an apostrophe (csv-validate removes exactly that apostrophe).
  */
 static void
 csv_cell(struct buf *b, const char *s)
 {
-	int guard = s[0] && strchr("=+-@\t\r", s[0]);
+	int guard = roster_formula(s, strlen(s));
 	int quote = guard || strpbrk(s, ",\"\r\n") != NULL;
 
 	if (quote)

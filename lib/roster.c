@@ -285,14 +285,52 @@ roster_finish(struct roster *r)
 	return r->failed ? -1 : 0;
 }
 
+/* The length of the space at s (n bytes), or 0: a space, or one of the
+ * Unicode spaces a spreadsheet may pass over before a formula. */
+static size_t
+space_at(const char *s, size_t n)
+{
+	static const char *const spaces[] = {
+		"\xc2\xa0",				/* no-break space */
+		"\xe1\x9a\x80",			/* ogham space mark */
+		"\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82",
+		"\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",
+		"\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88",
+		"\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\x8b",	/* en .. zero width */
+		"\xe2\x80\xaf", "\xe2\x81\x9f",	/* narrow, math */
+		"\xe3\x80\x80",			/* ideographic */
+		"\xef\xbb\xbf",			/* byte order mark */
+	};
+	size_t i, k;
+
+	if (n && s[0] == ' ')
+		return 1;
+	for (i = 0; i < sizeof spaces / sizeof *spaces; i++) {
+		k = strlen(spaces[i]);
+		if (n >= k && memcmp(s, spaces[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+int
+roster_formula(const char *s, size_t n)
+{
+	size_t k;
+
+	while ((k = space_at(s, n)) > 0)
+		s += k, n -= k;
+	return n > 0 && strchr("=+-@\t\r", *s) != NULL && *s;
+}
+
 /* Trim spaces and TABs at both ends of s[0..*n), after dropping the
- * apostrophe that guards a formula character (see DESIGN.md section 8). */
+ * apostrophe that guards a formula (roster_formula). */
 static char *
 clean(char *s, size_t *n)
 {
 	size_t len = *n;
 
-	if (len >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1]))
+	if (len >= 2 && s[0] == '\'' && roster_formula(s + 1, len - 1))
 		s++, len--;
 	while (len && (*s == ' ' || *s == '\t'))
 		s++, len--;

@@ -77,6 +77,16 @@ const char *roster_ignored(const struct roster *r, size_t *count);
  */
 int roster_check_name(const char *s, size_t n, struct buf *reasons);
 
+/*
+ * The CSV formula guard (OWASP CSV injection): whether the n bytes at s
+ * are a cell a spreadsheet could take for a formula, one that begins,
+ * after any spaces (ASCII or Unicode: no-break, en, em, thin, ideographic
+ * and the like, and U+FEFF), with = + - @ TAB or CR.  job-status -f
+ * writes such a cell with an apostrophe before it, and csv-validate
+ * removes an apostrophe exactly when what follows it is such a cell.
+ */
+int roster_formula(const char *s, size_t n);
+
 /* Free the reader and everything it holds.  NULL is allowed. */
 void roster_free(struct roster *r);
 

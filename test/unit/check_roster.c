@@ -180,6 +180,31 @@ START_TEST(error_rows)
 }
 END_TEST
 
+/* The formula guard: what a spreadsheet could run, leading spaces and
+ * Unicode spaces and all. */
+START_TEST(formula)
+{
+	static const struct {
+		const char *s;
+		int formula;
+	} cases[] = {
+		{ "=1+1", 1 }, { "+1", 1 }, { "-1", 1 }, { "@SUM(A1)", 1 },
+		{ "\t=1", 1 }, { "\r=1", 1 }, { " =1+1", 1 }, { "   @x", 1 },
+		{ "\xc2\xa0=1+1", 1 }, { "\xe3\x80\x80=1", 1 },
+		{ "\xe2\x80\x8b+1", 1 }, { "\xef\xbb\xbf=1", 1 },
+		{ " \xc2\xa0 \xe2\x80\x83-1", 1 },
+		{ "Ada", 0 }, { "", 0 }, { " ", 0 }, { "1=1", 0 },
+		{ "\xc2\xa0" "Ada", 0 }, { "'=1", 0 }, { "a =1", 0 },
+		{ "\xc2", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		ck_assert_msg(roster_formula(cases[i].s, strlen(cases[i].s)) ==
+		    cases[i].formula, "case %zu", i);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -189,6 +214,7 @@ suite(void)
 	tcase_add_test(tc, chunking);
 	tcase_add_test(tc, limit_is_exact);
 	tcase_add_test(tc, error_rows);
+	tcase_add_test(tc, formula);
 	suite_add_tcase(s, tc);
 	return s;
 }
