@@ -162,11 +162,16 @@ main(int argc, char *argv[])
 		usage(EXIT_USAGE);
 
 	s = store_open(config_db(db_opt), 0);
-	read_stream();
 	key = config_api_key(keyfile);
+	/* Not a byte of the stream is read for a stranger. */
+	auth_member(s, key, ROLE_ISSUER, badge, &who, &b);
+	auth_who_release(&who);
+	store_badge_release(&b);
+	read_stream();
 
 	/* From here to the commit, nothing is written unless all is well:
-	 * any refusal ends the program and the transaction with it. */
+	 * any refusal ends the program and the transaction with it.  The
+	 * key is looked at again: it may have been revoked meanwhile. */
 	store_begin(s);
 	auth_member(s, key, ROLE_ISSUER, badge, &who, &b);
 	free(key);

@@ -79,6 +79,42 @@ record_reader_init(struct record_reader *rr, FILE *in, const char *name)
 	memset(rr, 0, sizeof *rr);
 	rr->in = in;
 	rr->name = name;
+	rr->limit = RECORD_STREAM_MAX;
+}
+
+/*
+ * Read one line, LF included, into rr->line_p, holding no more than
+ * RECORD_LINE_MAX bytes of it: return its length, 0 at the end, -1 on a
+ * read error, -2 for a line too long, -3 past the stream's limit.  A NUL
+ * byte is kept, for record_read to name.
+ */
+static ssize_t
+read_line(struct record_reader *rr)
+{
+	size_t len = 0;
+	int c;
+
+	if (!rr->line_p) {
+		rr->line_cap = 8192;
+		rr->line_p = xmalloc(rr->line_cap);
+	}
+	while ((c = getc_unlocked(rr->in)) != EOF) {
+		if (rr->limit && ++rr->read > rr->limit)
+			return -3;
+		if (len == RECORD_LINE_MAX)
+			return -2;
+		if (len + 1 == rr->line_cap) {
+			rr->line_cap *= 2;
+			rr->line_p = xrealloc(rr->line_p, rr->line_cap);
+		}
+		rr->line_p[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (ferror(rr->in))
+		return -1;
+	rr->line_p[len] = '\0';
+	return (ssize_t)len;
 }
 
 void
@@ -159,16 +195,25 @@ record_read(struct record_reader *rr, struct record *rec)
 	int nf, st;
 
 	errno = 0;
-	if ((len = getline(&rr->line_p, &rr->line_cap, rr->in)) < 0) {
-		if (ferror(rr->in)) {
-			snprintf(rr->err, sizeof rr->err, "%s: %s", rr->name,
-			    strerror(errno ? errno : EIO));
-			rr->code = EXIT_IOERR;
-			return -1;
-		}
-		return 0;
+	len = read_line(rr);
+	if (len == -1) {
+		snprintf(rr->err, sizeof rr->err, "%s: %s", rr->name,
+		    strerror(errno ? errno : EIO));
+		rr->code = EXIT_IOERR;
+		return -1;
 	}
+	if (len == -3) {
+		snprintf(rr->err, sizeof rr->err, "%.100s: more than %zu bytes "
+		    "of records; split the roster and submit its parts one "
+		    "after the other", rr->name, rr->limit);
+		rr->code = EXIT_DATAERR;
+		return -1;
+	}
+	if (len == 0)
+		return 0;
 	rr->line++;
+	if (len == -2)
+		return bad(rr, "a line longer than %d bytes", RECORD_LINE_MAX);
 	s = rr->line_p;
 	if (len && s[len - 1] == '\n')
 		s[--len] = '\0';

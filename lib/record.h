@@ -71,9 +71,21 @@ struct record_reader {
 	unsigned long line;	/* the line last read, from 1 */
 	char *line_p;		/* that line, unescaped in place */
 	size_t line_cap;	/* bytes allocated for it */
+	size_t limit;		/* the most bytes of the stream it reads
+				 * (0: no limit); record_reader_init sets
+				 * RECORD_STREAM_MAX */
+	size_t read;		/* bytes read so far */
 	char err[400];		/* after -1: "stdin:3: not a credpipe ..." */
 	int code;		/* after -1: EXIT_DATAERR or EXIT_IOERR */
 };
+
+/* The longest line a reader takes, LF included: five fields of the
+ * longest a roster can make, escaped, with room to spare. */
+#define RECORD_LINE_MAX 65536
+
+/* The most bytes of a stream a reader takes by default: some 300,000
+ * records, thirty times what a roster of 1 MiB makes. */
+#define RECORD_STREAM_MAX (32UL << 20)
 
 /* Start reading from in; name is used in messages. */
 void record_reader_init(struct record_reader *rr, FILE *in, const char *name);

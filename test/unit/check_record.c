@@ -159,6 +159,102 @@ START_TEST(stream)
 }
 END_TEST
 
+/* A NUL byte is named, not taken for the end of the line. */
+START_TEST(nul_byte)
+{
+	static const char text[] = "2\tvalid\ta@b.c\tA\0B\t\n";
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+	struct record_reader rr;
+	struct record rec;
+
+	record_reader_init(&rr, f, "stdin");
+	ck_assert_int_eq(record_read(&rr, &rec), -1);
+	ck_assert_ptr_nonnull(strstr(rr.err, "stdin:1: not a credpipe record "
+	    "(NUL byte)"));
+	record_reader_release(&rr);
+	fclose(f);
+}
+END_TEST
+
+/* Write a record whose name makes the line exactly len bytes, LF
+ * included, and read it back; return record_read's result. */
+static int
+read_sized(size_t len, struct record_reader *rr, struct record *rec,
+    char **text)
+{
+	static const char head[] = "2\tvalid\ta@b.c\t";
+	size_t n = sizeof head - 1;
+	FILE *f;
+	int rc;
+
+	*text = malloc(len + 1);
+	memcpy(*text, head, n);
+	memset(*text + n, 'x', len - n - 2);
+	memcpy(*text + len - 2, "\t\n", 3);
+	f = fmemopen(*text, len, "r");
+	ck_assert_ptr_nonnull(f);
+	record_reader_init(rr, f, "stdin");
+	rc = record_read(rr, rec);
+	fclose(f);
+	return rc;
+}
+
+/* RECORD_LINE_MAX bytes make a line; one more is refused, having held no
+ * more than twice the limit. */
+START_TEST(line_max)
+{
+	struct record_reader rr;
+	struct record rec;
+	char *text;
+
+	ck_assert_int_eq(read_sized(RECORD_LINE_MAX, &rr, &rec, &text), 1);
+	ck_assert_uint_eq(strlen(rec.name), RECORD_LINE_MAX - 16);
+	record_reader_release(&rr);
+	free(text);
+	ck_assert_int_eq(read_sized(RECORD_LINE_MAX + 1, &rr, &rec, &text),
+	    -1);
+	ck_assert_int_eq(rr.code, EXIT_DATAERR);
+	ck_assert_ptr_nonnull(strstr(rr.err, "stdin:1: not a credpipe record "
+	    "(a line longer than 65536 bytes)"));
+	ck_assert_uint_le(rr.line_cap, 2 * RECORD_LINE_MAX);
+	record_reader_release(&rr);
+	free(text);
+}
+END_TEST
+
+/* The stream's limit counts every byte, across lines: the record that
+ * crosses it is refused, with the limit and what to do. */
+START_TEST(stream_limit)
+{
+	static const char text[] =
+	    "2\tvalid\ta@b.c\tA\t\n"	/* 17 bytes */
+	    "3\tvalid\tc@d.e\tC\t\n";
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+	struct record_reader rr;
+	struct record rec;
+
+	record_reader_init(&rr, f, "stdin");
+	ck_assert_uint_eq(rr.limit, RECORD_STREAM_MAX);
+	rr.limit = 33;
+	ck_assert_int_eq(record_read(&rr, &rec), 1);
+	ck_assert_int_eq(record_read(&rr, &rec), -1);
+	ck_assert_int_eq(rr.code, EXIT_DATAERR);
+	ck_assert_str_eq(rr.err, "stdin: more than 33 bytes of records; "
+	    "split the roster and submit its parts one after the other");
+	record_reader_release(&rr);
+	fclose(f);
+
+	f = fmemopen((void *)text, sizeof text - 1, "r");
+	record_reader_init(&rr, f, "stdin");
+	rr.limit = 34;
+	ck_assert_int_eq(record_read(&rr, &rec), 1);
+	ck_assert_int_eq(record_read(&rr, &rec), 1);
+	ck_assert_int_eq(record_read(&rr, &rec), 0);
+	record_reader_release(&rr);
+	fclose(f);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -171,6 +267,9 @@ suite(void)
 	tcase_add_loop_test(tc, refuses, 0, sizeof refused / sizeof *refused);
 	tcase_add_test(tc, row_max);
 	tcase_add_test(tc, stream);
+	tcase_add_test(tc, nul_byte);
+	tcase_add_test(tc, line_max);
+	tcase_add_test(tc, stream_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
