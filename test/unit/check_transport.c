@@ -60,7 +60,8 @@ submit(struct transport *t, const char *from, const char *to,
 static struct transport *
 open_maildir(const char *dir, struct seen *seen)
 {
-	struct transport_options o = { 0, 0, record, seen };
+	struct transport_options o = { .connections = 0,
+	    .timeout_ms = 0, .done = record, .arg = seen };
 	struct buf err = BUF_INIT;
 	struct transport *t = transport_maildir(dir, &o, &err);
 
@@ -273,7 +274,8 @@ END_TEST
 START_TEST(maildir_cannot_create)
 {
 	struct seen seen = { 0 };
-	struct transport_options o = { 0, 0, record, &seen };
+	struct transport_options o = { .connections = 0,
+	    .timeout_ms = 0, .done = record, .arg = &seen };
 	struct buf err = BUF_INIT, path = BUF_INIT, want = BUF_INIT;
 	char *top = scratch();
 	FILE *f;
@@ -322,7 +324,8 @@ closed_port(void)
 START_TEST(free_drops_pending)
 {
 	struct seen seen = { 0 };
-	struct transport_options o = { 2, 0, record, &seen };
+	struct transport_options o = { .connections = 2,
+	    .timeout_ms = 0, .done = record, .arg = &seen };
 	struct buf err = BUF_INIT, url = BUF_INIT;
 	struct transport *t;
 	char *top = scratch();
@@ -365,7 +368,8 @@ START_TEST(smtp_urls)
 		{ "smtp://mail.example.org /x",
 		    "smtp url: holds a space or a control character" },
 	};
-	struct transport_options o = { 1, 0, record, NULL };
+	struct transport_options o = { .connections = 1,
+	    .timeout_ms = 0, .done = record, .arg = NULL };
 	struct buf err = BUF_INIT;
 	size_t i;
 
@@ -391,7 +395,8 @@ END_TEST
 START_TEST(smtp_unreachable)
 {
 	struct seen seen = { 0 };
-	struct transport_options o = { 2, 5000, record, &seen };
+	struct transport_options o = { .connections = 2,
+	    .timeout_ms = 5000, .done = record, .arg = &seen };
 	struct buf err = BUF_INIT, url = BUF_INIT;
 	struct transport *t;
 	int i;
