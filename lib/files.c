@@ -70,15 +70,19 @@ files_check_dir(const char *path, uid_t uid, char why[FILES_WHY_MAX])
 }
 
 int
-files_check(const char *path, int secret, uid_t uid,
+files_check(const char *path, int flags, uid_t uid,
     char why[FILES_WHY_MAX])
 {
+	int secret = flags & FILES_SECRET;
 	mode_t bad = secret ? 077 : 022;
 	char name[64];
 	struct stat st;
 
-	if (lstat(path, &st) != 0)
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT && (flags & FILES_OPTIONAL))
+			return 0;
 		return refuse(why, "%s: %s", path, strerror(errno));
+	}
 	if (!S_ISREG(st.st_mode))
 		return refuse(why, "%s: not a regular file", path);
 	if (st.st_uid != uid) {

@@ -24,12 +24,18 @@
 /* Room for a refusal, with the NUL. */
 #define FILES_WHY_MAX 512
 
+/* What files_check is told of a file. */
+#define FILES_SECRET	1	/* what it holds is a secret */
+#define FILES_OPTIONAL	2	/* it need not be there: the -wal and -shm
+				 * of a database come and go as others
+				 * use it */
+
 /*
- * Check the file at path, which exists, for uid (the caller passes
- * geteuid()): what it holds is a secret when secret is 1.  Return 0, or
- * EXIT_CONFIG with why.
+ * Check the file at path for uid (the caller passes geteuid()), with
+ * flags above.  Return 0, or EXIT_CONFIG with why; a file missing is
+ * refused unless it is optional.
  */
-int files_check(const char *path, int secret, uid_t uid,
+int files_check(const char *path, int flags, uid_t uid,
     char why[FILES_WHY_MAX]);
 
 /* Check the directory that holds path (which need not exist yet), as

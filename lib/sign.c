@@ -78,7 +78,7 @@ sign_master_load(const char *path, struct sign_master **mp,
 		    strerror(errno));
 		return errno == ELOOP ? EXIT_CONFIG : EXIT_NOINPUT;
 	}
-	if (files_check(path, 1, geteuid(), why) != 0) {
+	if (files_check(path, FILES_SECRET, geteuid(), why) != 0) {
 		snprintf(err, SIGN_ERR_MAX, "master key %s", why);
 		close(fd);
 		return EXIT_CONFIG;

@@ -479,8 +479,8 @@ check_files(const char *path)
 	for (i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
 		buf_reset(&p);
 		buf_printf(&p, "%s%s", path, suffixes[i]);
-		if ((i == 0 || access(p.p, F_OK) == 0) &&
-		    files_check(p.p, 0, geteuid(), why) != 0)
+		if (files_check(p.p, i ? FILES_OPTIONAL : 0, geteuid(),
+		    why) != 0)
 			errx(EXIT_CONFIG, "%s", why);
 	}
 	buf_release(&p);

@@ -46,15 +46,15 @@ teardown(void)
 
 START_TEST(modes)
 {
-	char why[FILES_WHY_MAX];
+	char why[FILES_WHY_MAX], path[128];
 	uid_t me = geteuid();
 
 	ck_assert_int_eq(files_check(file, 0, me, why), 0);
-	ck_assert_int_eq(files_check(file, 1, me, why), 0);
+	ck_assert_int_eq(files_check(file, FILES_SECRET, me, why), 0);
 	/* Readable by others: fine for the database, not for a secret. */
 	ck_assert_int_eq(chmod(file, 0644), 0);
 	ck_assert_int_eq(files_check(file, 0, me, why), 0);
-	ck_assert_int_eq(files_check(file, 1, me, why), EXIT_CONFIG);
+	ck_assert_int_eq(files_check(file, FILES_SECRET, me, why), EXIT_CONFIG);
 	ck_assert_msg(strstr(why, "chmod 600"), "%s", why);
 	ck_assert_int_eq(chmod(file, 0620), 0);
 	ck_assert_int_eq(files_check(file, 0, me, why), EXIT_CONFIG);
@@ -70,6 +70,15 @@ START_TEST(modes)
 	ck_assert_int_eq(files_check(sub, 0, me, why), EXIT_CONFIG);
 	ck_assert_int_eq(files_check(link_path, 0, me, why), EXIT_CONFIG);
 	ck_assert_msg(strstr(why, "not a regular file"), "%s", why);
+	/* A file that is not there: refused, unless optional (a -wal that
+	 * another process just removed). */
+	snprintf(path, sizeof path, "%s-wal", file);
+	ck_assert_int_eq(files_check(path, 0, me, why), EXIT_CONFIG);
+	ck_assert_msg(strstr(why, "No such file"), "%s", why);
+	ck_assert_int_eq(files_check(path, FILES_OPTIONAL, me, why), 0);
+	/* Optional, but there: judged as any other. */
+	ck_assert_int_eq(files_check(link_path, FILES_OPTIONAL, me, why),
+	    EXIT_CONFIG);
 }
 END_TEST
 
@@ -78,17 +87,17 @@ START_TEST(directories)
 	char why[FILES_WHY_MAX], path[128];
 	uid_t me = geteuid();
 
-	ck_assert_int_eq(files_check(subfile, 1, me, why), 0);
+	ck_assert_int_eq(files_check(subfile, FILES_SECRET, me, why), 0);
 	ck_assert_int_eq(chmod(sub, 0770), 0);
-	ck_assert_int_eq(files_check(subfile, 1, me, why), EXIT_CONFIG);
+	ck_assert_int_eq(files_check(subfile, FILES_SECRET, me, why), EXIT_CONFIG);
 	ck_assert_msg(strstr(why, "writable by its group"), "%s", why);
 	ck_assert_int_eq(chmod(sub, 0777), 0);
-	ck_assert_int_eq(files_check(subfile, 1, me, why), EXIT_CONFIG);
+	ck_assert_int_eq(files_check(subfile, FILES_SECRET, me, why), EXIT_CONFIG);
 	ck_assert_msg(strstr(why, "writable by others") &&
 	    strstr(why, "chmod go-w"), "%s", why);
 	/* Sticky and ours: others cannot swap our files there. */
 	ck_assert_int_eq(chmod(sub, 01777), 0);
-	ck_assert_int_eq(files_check(subfile, 1, me, why), 0);
+	ck_assert_int_eq(files_check(subfile, FILES_SECRET, me, why), 0);
 	/* Sticky but someone else's (as /tmp is root's). */
 	ck_assert_int_eq(files_check_dir(subfile, me + 1, why), EXIT_CONFIG);
 	/* A file not made yet is judged by its directory alone. */
