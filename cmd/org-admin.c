@@ -169,15 +169,6 @@ check_name(const char *what, const char *s)
 		bad("%s must not hold control characters", what);
 }
 
-static void
-check_text(const char *what, const char *s)
-{
-	int partial;
-
-	if (utf8_check(s, strlen(s), &partial) != strlen(s))
-		bad("%s is not UTF-8", what);
-}
-
 /* A mail template: only the placeholders the worker fills in, each
  * closed; a typo must not reach thousands of recipients. */
 static void
@@ -235,8 +226,10 @@ check_lines(const char *what, const char *s)
 {
 	const char *c = s;
 	size_t n = strlen(s);
+	int partial;
 
-	check_text(what, s);
+	if (utf8_check(s, n, &partial) != n)
+		bad("%s is not UTF-8", what);
 	while ((c = utf8_find_control(c, n - (size_t)(c - s))) && *c == '\n')
 		c++;
 	if (c)
@@ -701,10 +694,10 @@ set_badge_field(struct store_badge *b, const char *field, char *value,
 		check_name("the badge's name", value);
 		b->name = value;
 	} else if (strcmp(field, "description") == 0) {
-		check_text("the description", value);
+		check_lines("the description", value);
 		b->description = value;
 	} else if (strcmp(field, "criteria") == 0) {
-		check_text("the criteria", value);
+		check_lines("the criteria", value);
 		b->criteria = value;
 	} else if (strcmp(field, "validity") == 0) {
 		b->valid_days = parse_validity(value);
@@ -713,7 +706,7 @@ set_badge_field(struct store_badge *b, const char *field, char *value,
 		check_template("the subject", value);
 		b->subject = value;
 	} else if (strcmp(field, "body") == 0) {
-		check_text("the body", value);
+		check_lines("the body", value);
 		check_template("the body", value);
 		b->body = value;
 	} else if (strcmp(field, "image") == 0) {
@@ -1096,6 +1089,8 @@ import(const struct store_org *o, struct buf *ids)
 		get_badge(o, f[0], &b);
 		email = get_email(f[1]);
 		check_name("the name", f[2]);
+		if (nf >= 7 && f[6][0])
+			check_name("the reason", f[6]);
 		issued = import_time(n, "issued", f[3], 0);
 		expires = import_time(n, "expires", f[4], 1);
 		revoked = import_time(n, "revoked", f[5], 1);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "exitcodes.h"
 #include "record.h"
@@ -36,21 +37,45 @@ record_status_parse(const char *s)
 	return -1;
 }
 
+static int terminal = -1;
+
+void
+record_terminal(int yes)
+{
+	terminal = yes;
+}
+
 void
 record_escape(struct buf *b, const char *s)
 {
 	const char *run = s;
 
+	if (terminal < 0)
+		terminal = isatty(STDOUT_FILENO);
 	for (;; s++) {
+		unsigned char c = (unsigned char)*s;
 		const char *esc;
 
-		switch (*s) {
+		switch (c) {
 		case '\\': esc = "\\\\"; break;
 		case '\t': esc = "\\t"; break;
 		case '\n': esc = "\\n"; break;
 		case '\r': esc = "\\r"; break;
 		case '\0': buf_add(b, run, (size_t)(s - run)); return;
-		default: continue;
+		default:
+			if (!terminal)
+				continue;
+			if (c < 0x20 || c == 0x7f) {
+				buf_add(b, run, (size_t)(s - run));
+				buf_printf(b, "\\x%02x", c);
+				run = s + 1;
+			} else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+			    (unsigned char)s[1] <= 0x9f) {
+				buf_add(b, run, (size_t)(s - run));
+				buf_printf(b, "\\u%04x", (unsigned char)s[1]);
+				run = ++s + 1;
+			}
+			continue;
 		}
 		buf_add(b, run, (size_t)(s - run));
 		buf_add(b, esc, 2);

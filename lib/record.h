@@ -50,8 +50,18 @@ int record_status_parse(const char *s);
 /* Append one record, escaped and ending in LF, to b. */
 void record_format(struct buf *b, const struct record *rec);
 
-/* Append s, escaped as a field, to b. */
+/*
+ * Append s, escaped as a field, to b.  When standard output is a
+ * terminal, the other control characters are shown too, so that no text
+ * of a roster or a database reaches the terminal as a command: a C0
+ * control or DEL as \xHH, a C1 control (U+0080 to U+009F) as \uHHHH.
+ * Only people see those; what a pipe gets is exactly the stream.
+ */
 void record_escape(struct buf *b, const char *s);
+
+/* Decide for record_escape whether standard output is a terminal: 1 or
+ * 0; -1 (the default) asks isatty(3) once. */
+void record_terminal(int yes);
 
 /*
  * Split a line (no LF) into at most max TAB-separated fields, unescaping

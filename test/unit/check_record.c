@@ -255,6 +255,24 @@ START_TEST(stream_limit)
 }
 END_TEST
 
+/* On a terminal every control character is shown; in a pipe only the
+ * four escapes of the stream are made. */
+START_TEST(terminal_escapes)
+{
+	static const char s[] = "a\033[31mb\177\302\233c\td\\\001\302\240";
+	struct buf b = BUF_INIT;
+
+	record_terminal(1);
+	record_escape(&b, s);
+	ck_assert_str_eq(b.p, "a\\x1b[31mb\\x7f\\u009bc\\td\\\\\\x01\302\240");
+	buf_reset(&b);
+	record_terminal(0);
+	record_escape(&b, s);
+	ck_assert_str_eq(b.p, "a\033[31mb\177\302\233c\\td\\\\\001\302\240");
+	buf_release(&b);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -270,6 +288,7 @@ suite(void)
 	tcase_add_test(tc, nul_byte);
 	tcase_add_test(tc, line_max);
 	tcase_add_test(tc, stream_limit);
+	tcase_add_test(tc, terminal_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }
