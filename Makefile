@@ -36,7 +36,8 @@ UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 # come from elsewhere than Debian, so they are looked for as commands.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev zlib1g-dev check \
 	mandoc perl sqlite3 binutils clang libclang-rt-14-dev \
-	libcurl4-openssl-dev python3-aiosmtpd openssl time
+	libcurl4-openssl-dev python3-aiosmtpd openssl time \
+	openssh-server openssh-client
 NODE_DEBS = nodejs npm
 
 all: $(BINS)
