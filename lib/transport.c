@@ -19,10 +19,11 @@
  * touches is its own.
  *
  * The server's replies are read through libcurl's debug callback, which
- * sees every line the server sends (CURLINFO_HEADER_IN) and every command
- * sent (CURLINFO_HEADER_OUT): the first reply of 400 or more in a
- * transfer is what failed it, and whether MAIL FROM went out tells a
- * failed message from a server that could not be used at all.
+ * sees every line the server sends (CURLINFO_HEADER_IN, for smtpreply.h
+ * to read) and every command sent (CURLINFO_HEADER_OUT): the first reply
+ * of 400 or more in a transfer is what failed it, and whether MAIL FROM
+ * went out tells a failed message from a server that could not be used
+ * at all.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -39,14 +40,12 @@
 #include <unistd.h>
 
 #include "email.h"
+#include "smtpreply.h"
 #include "transport.h"
 #include "util.h"
 
 #define TIMEOUT_MS 60000L	/* the default of timeout_ms */
 #define QUIT_SECONDS 2L		/* the wait for the reply to QUIT */
-#define TEXT_MAX 512		/* the longest reply text kept */
-#define REPLY_LINE_MAX 1024		/* the longest reply line read (RFC 5321
-				 * allows 512 bytes) */
 
 struct msg {
 	struct msg *next;
@@ -82,9 +81,8 @@ struct conn {
 	size_t off;			/* bytes of it handed to libcurl */
 	enum phase phase;		/* the last command sent */
 	int code;			/* the first reply >= 400, or 0 */
-	struct buf text;		/* that reply */
-	struct buf line;		/* a reply line being read */
-	struct buf reply;		/* a multi-line reply being read */
+	struct buf text;		/* that reply, or what went wrong */
+	struct smtpreply replies;	/* the server's replies, read */
 	char errbuf[CURL_ERROR_SIZE];	/* libcurl's last error */
 };
 
@@ -222,47 +220,10 @@ transport_submit(struct transport *t, const char *from, const char *to,
 	buf_release(&why);
 }
 
-/* Keep what the server said printable and on one line: "CODE TEXT",
- * the text of every line of the reply joined by spaces. */
-static void
-add_printable(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && b->len < TEXT_MAX; i++)
-		buf_addc(b, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
-}
-
-/* One line of a server reply, without its CRLF. */
-static void
-reply_line(struct conn *c, const char *p, size_t n)
-{
-	int code;
-
-	if (n < 3 || p[0] < '1' || p[0] > '5' || p[1] < '0' || p[1] > '9' ||
-	    p[2] < '0' || p[2] > '9')
-		return;
-	code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-	if (c->reply.len == 0)
-		buf_add(&c->reply, p, 3);
-	if (n > 4) {
-		buf_addc(&c->reply, ' ');
-		add_printable(&c->reply, p + 4, n - 4);
-	}
-	if (n > 3 && p[3] == '-')
-		return;
-	if (code >= 400 && c->code == 0) {
-		c->code = code;
-		buf_add(&c->text, c->reply.p, c->reply.len);
-	}
-	buf_reset(&c->reply);
-}
-
 static int
 on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *arg)
 {
 	struct conn *c = arg;
-	size_t i;
 
 	(void)easy;
 	if (type == CURLINFO_HEADER_OUT && c->phase < PHASE_END) {
@@ -273,19 +234,8 @@ on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *arg)
 		else if (n >= 4 && strncasecmp(p, "DATA", 4) == 0)
 			c->phase = PHASE_DATA;
 	}
-	if (type != CURLINFO_HEADER_IN)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] != '\n') {
-			if (c->line.len < REPLY_LINE_MAX)
-				buf_addc(&c->line, p[i]);
-			continue;
-		}
-		if (c->line.len && c->line.p[c->line.len - 1] == '\r')
-			c->line.len--;
-		reply_line(c, c->line.p ? c->line.p : "", c->line.len);
-		buf_reset(&c->line);
-	}
+	if (type == CURLINFO_HEADER_IN)
+		smtpreply_feed(&c->replies, p, n);
 	return 0;
 }
 
@@ -382,8 +332,7 @@ send_once(struct conn *c)
 	c->code = 0;
 	c->errbuf[0] = '\0';
 	buf_reset(&c->text);
-	buf_reset(&c->line);
-	buf_reset(&c->reply);
+	smtpreply_reset(&c->replies);
 	buf_printf(&addr, "<%s>", m->to);
 	if (!(rcpt = curl_slist_append(NULL, addr.p)))
 		die_nomem();
@@ -398,6 +347,8 @@ send_once(struct conn *c)
 	curl_slist_free_all(rcpt);
 	buf_release(&addr);
 
+	if ((c->code = c->replies.code))
+		buf_add(&c->text, c->replies.text.p, c->replies.text.len);
 	if (res == CURLE_OK) {
 		c->code = 250;
 		buf_reset(&c->text);
@@ -789,6 +740,7 @@ transport_smtp(const char *url, const struct transport_options *o,
 	t->conns = xcalloc(t->nconns, sizeof *t->conns);
 	for (i = 0; i < t->nconns; i++) {
 		t->conns[i].t = t;
+		smtpreply_init(&t->conns[i].replies);
 		conn_setup(&t->conns[i]);
 	}
 	for (i = 0; i < t->nconns; i++) {
@@ -900,8 +852,7 @@ transport_free(struct transport *t)
 		    QUIT_SECONDS);
 		curl_easy_cleanup(c->easy);
 		buf_release(&c->text);
-		buf_release(&c->line);
-		buf_release(&c->reply);
+		smtpreply_release(&c->replies);
 	}
 	if (t->conns)
 		curl_global_cleanup();
