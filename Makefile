@@ -111,7 +111,7 @@ FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
 	lib/util.c
 FUZZ_credential = lib/json.c lib/credential.c lib/canonical.c lib/proof.c \
 	lib/email.c lib/bitstring.c lib/multibase.c lib/buf.c lib/utf8.c \
-	lib/util.c lib/uuid.c lib/sign.c
+	lib/util.c lib/uuid.c lib/sign.c lib/files.c
 SEEDS_roster = test/cli/csv-validate/*.csv
 SEEDS_credential = test/cli/credential-verify/*.json
 fuzz: deps
