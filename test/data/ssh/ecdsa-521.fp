@@ -1,0 +1,1 @@
+SHA256:0yY54GpOV4p48Aa7tqphdwIhHBd7Ak5ezSjBkTZyQXk
