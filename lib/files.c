@@ -1,11 +1,13 @@
 /* files.c: which files may be trusted; the contract is in files.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "exitcodes.h"
@@ -98,4 +100,66 @@ files_check(const char *path, int flags, uid_t uid,
 		    (unsigned)(st.st_mode & 0777),
 		    path);
 	return files_check_dir(path, uid, why);
+}
+
+int
+files_replace_at(int dfd, const char *dir, const char *name, const void *p,
+    size_t n, mode_t mode, char why[FILES_WHY_MAX])
+{
+	struct buf tmp = BUF_INIT;
+	size_t off = 0;
+	ssize_t w;
+	int fd, rc = 0;
+
+	buf_printf(&tmp, ".%s.tmp", name);
+	fd = openat(dfd, tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+	if (fd < 0) {
+		refuse(why, "cannot create '%s/%s': %s", dir, tmp.p,
+		    strerror(errno));
+		buf_release(&tmp);
+		return EXIT_CANTCREAT;
+	}
+	while (off < n && (w = write(fd, (const char *)p + off, n - off)) > 0)
+		off += (size_t)w;
+	if (off < n || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+		refuse(why, "%s/%s: %s", dir, tmp.p, strerror(errno));
+		close(fd);
+		unlinkat(dfd, tmp.p, 0);
+		rc = EXIT_IOERR;
+	} else if (close(fd) != 0 || renameat(dfd, tmp.p, dfd, name) != 0) {
+		refuse(why, "cannot replace '%s/%s': %s", dir, name,
+		    strerror(errno));
+		unlinkat(dfd, tmp.p, 0);
+		rc = EXIT_IOERR;
+	} else if (fsync(dfd) != 0) {
+		refuse(why, "%s: %s", dir, strerror(errno));
+		rc = EXIT_IOERR;
+	}
+	buf_release(&tmp);
+	return rc;
+}
+
+int
+files_replace(const char *path, const void *p, size_t n, mode_t mode,
+    char why[FILES_WHY_MAX])
+{
+	struct buf dir = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int dfd, rc;
+
+	if (slash)
+		buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		buf_adds(&dir, ".");
+	if ((dfd = open(dir.p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		refuse(why, "%s: %s", dir.p, strerror(errno));
+		buf_release(&dir);
+		return EXIT_CANTCREAT;
+	}
+	rc = files_replace_at(dfd, dir.p, slash ? slash + 1 : path, p, n, mode,
+	    why);
+	close(dfd);
+	buf_release(&dir);
+	return rc;
 }

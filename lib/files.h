@@ -42,4 +42,18 @@ int files_check(const char *path, int flags, uid_t uid,
  * above.  Return 0, or EXIT_CONFIG with why. */
 int files_check_dir(const char *path, uid_t uid, char why[FILES_WHY_MAX]);
 
+/*
+ * Replace the file name in the directory open as dfd (called dir in
+ * messages) by the n bytes at p, with mode: written to ".NAME.tmp"
+ * beside it, synced, renamed over it and the directory synced, so that
+ * a reader sees the old file or the new one, never a part.  Return 0, or
+ * an exit status (EXIT_CANTCREAT, EXIT_IOERR) with why.
+ */
+int files_replace_at(int dfd, const char *dir, const char *name,
+    const void *p, size_t n, mode_t mode, char why[FILES_WHY_MAX]);
+
+/* The same for a path, in the directory it names. */
+int files_replace(const char *path, const void *p, size_t n, mode_t mode,
+    char why[FILES_WHY_MAX]);
+
 #endif

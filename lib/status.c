@@ -13,6 +13,7 @@
 #include "bitstring.h"
 #include "buf.h"
 #include "exitcodes.h"
+#include "files.h"
 #include "json.h"
 #include "status.h"
 #include "strset.h"
@@ -214,45 +215,18 @@ holds(int dfd, const char *name, const char *p, size_t n)
 	return same;
 }
 
-/* Replace dir/name by the n bytes at p, atomically; 0, or an exit status
- * with why. */
+/* Replace dir/name by the n bytes at p, atomically (files.h); 0, or an
+ * exit status with why. */
 static int
 replace(int dfd, const char *dir, const char *name, const char *p, size_t n,
     char why[STATUS_WHY_MAX])
 {
-	char tmp[STATUS_NAME_MAX + 8];
-	size_t off = 0;
-	ssize_t w;
-	int fd;
+	char fwhy[FILES_WHY_MAX];
+	int rc;
 
-	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(why, STATUS_WHY_MAX, "cannot create '%s/%s': %s", dir,
-		    tmp, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	while (off < n && (w = write(fd, p + off, n - off)) > 0)
-		off += (size_t)w;
-	if (off < n || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		snprintf(why, STATUS_WHY_MAX, "%s/%s: %s", dir, tmp,
-		    strerror(errno));
-		close(fd);
-		unlinkat(dfd, tmp, 0);
-		return EXIT_IOERR;
-	}
-	if (close(fd) != 0 || renameat(dfd, tmp, dfd, name) != 0) {
-		snprintf(why, STATUS_WHY_MAX, "cannot replace '%s/%s': %s", dir,
-		    name, strerror(errno));
-		unlinkat(dfd, tmp, 0);
-		return EXIT_IOERR;
-	}
-	if (fsync(dfd) != 0) {
-		snprintf(why, STATUS_WHY_MAX, "%s: %s", dir, strerror(errno));
-		return EXIT_IOERR;
-	}
-	return 0;
+	if ((rc = files_replace_at(dfd, dir, name, p, n, 0644, fwhy)) != 0)
+		snprintf(why, STATUS_WHY_MAX, "%s", fwhy);
+	return rc;
 }
 
 /* Open dir, made 0755 when it is missing; the descriptor, or -1 with
