@@ -22,11 +22,13 @@
 #include "credential.h"
 #include "email.h"
 #include "exitcodes.h"
+#include "files.h"
 #include "image.h"
 #include "mime.h"
 #include "multibase.h"
 #include "record.h"
 #include "sign.h"
+#include "sshkey.h"
 #include "status.h"
 #include "store.h"
 #include "utf8.h"
@@ -94,6 +96,13 @@ usage(int status)
 	    "       org-admin [-d db] member add org email role\n"
 	    "       org-admin [-d db] member remove org email\n"
 	    "       org-admin [-d db] member list org\n"
+	    "       org-admin [-d db] member sshkey add [-r rate] org email "
+	    "file\n"
+	    "       org-admin [-d db] member sshkey list org [email]\n"
+	    "       org-admin [-d db] member sshkey remove org id | "
+	    "fingerprint\n"
+	    "       org-admin [-d db] ssh authorized-keys [-o file] [-s shell]"
+	    "\n"
 	    "       org-admin [-d db] apikey create [-r rate] org email\n"
 	    "       org-admin [-d db] apikey list org\n"
 	    "       org-admin [-d db] apikey revoke prefix\n"
@@ -846,12 +855,182 @@ print_member(const struct store_member *m, void *arg)
 	print_row(3, m->email, m->role, when(m->created, t));
 }
 
+/* member sshkey */
+
+static void
+print_sshkey(const struct store_sshkey *k, void *arg)
+{
+	char id[24], rate[24];
+	char c[ISO_TIME_MAX], u[ISO_TIME_MAX], r[ISO_TIME_MAX];
+	const long long *member_id = arg;
+
+	if (*member_id && k->member_id != *member_id)
+		return;
+	snprintf(id, sizeof id, "%lld", k->id);
+	snprintf(rate, sizeof rate, "%lld", k->rate);
+	print_row(10, id, k->member_email, k->role, k->fingerprint, k->type,
+	    k->comment, when(k->created, c), when(k->last_used, u),
+	    k->revoked ? when(k->revoked, r) : "active", rate);
+}
+
+/* The one public key in the file at path ("-": standard input), parsed
+ * into k, or refuse. */
+static void
+read_sshkey(const char *path, struct sshkey *k)
+{
+	char why[SSHKEY_WHY_MAX], *line = NULL, *key = NULL;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	size_t cap = 0, total = 0;
+	ssize_t len;
+
+	if (!f)
+		err(EXIT_NOINPUT, "%s", path);
+	while ((len = getline(&line, &cap, f)) > 0) {
+		total += (size_t)len;
+		if (total > 4 * SSHKEY_BLOB_MAX)
+			bad("%s: larger than a public key file is", path);
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (line[strspn(line, " \t")] == '\0' ||
+		    line[strspn(line, " \t")] == '#')
+			continue;
+		if (key)
+			bad("%s: more than one key; add them one at a time",
+			    path);
+		key = xstrdup(line);
+	}
+	if (ferror(f))
+		err(EXIT_IOERR, "%s", path);
+	if (f != stdin)
+		fclose(f);
+	free(line);
+	if (!key)
+		bad("%s: no public key in it", path);
+	if (sshkey_parse(k, key, why) != 0)
+		bad("%s: %s", path, why);
+	free(key);
+}
+
+/* Find the key of o named by id or fingerprint. */
+struct find_sshkey {
+	const char *fingerprint;
+	long long id;
+};
+
+static void
+match_sshkey(const struct store_sshkey *k, void *arg)
+{
+	struct find_sshkey *f = arg;
+
+	if (strcmp(k->fingerprint, f->fingerprint) == 0)
+		f->id = k->id;
+}
+
+static int
+cmd_sshkey(int argc, char **argv)
+{
+	struct store_member m;
+	struct store_org o;
+	struct sshkey k;
+	long long rate = 10, id, member_id = 0;
+	char *email;
+	int c;
+
+	if (argc < 2)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	if (strcmp(argv[0], "add") == 0) {
+		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
+			if (c != 'r')
+				usage(EXIT_USAGE);
+			rate = parse_count("rate", optarg);
+		}
+		argc -= optind, argv += optind;
+		need_args(argc, 3, 3);
+		email = get_email(argv[1]);
+		read_sshkey(argv[2], &k);
+		store_begin(open_db());
+		get_org(argv[0], &o);
+		if (store_member_get(db, o.id, email, &m) != 0)
+			bad("%s is not a member of %s; add them with org-admin "
+			    "member add", email, o.slug);
+		if (store_sshkey_add(db, m.id, k.type, k.blob, k.comment,
+		    k.fingerprint, rate, &id) != 0)
+			bad("the key %s is a member's key already; a key is "
+			    "one member's", k.fingerprint);
+		audit(o.id, "sshkey add", "org=%s member=%s id=%lld key=%s "
+		    "rate=%lld", o.slug, email, id, k.fingerprint, rate);
+		store_commit(db);
+		printf("%lld\t%s\n", id, k.fingerprint);
+		warnx("SSH key %lld for %s (%s of %s); it logs in once "
+		    "org-admin ssh authorized-keys has written it", id, email,
+		    m.role, o.slug);
+		sshkey_release(&k);
+		store_member_release(&m);
+		store_org_release(&o);
+		free(email);
+		return 0;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		need_args(argc, 2, 3);
+		get_org(argv[1], &o);
+		if (argc == 3) {
+			email = get_email(argv[2]);
+			if (store_member_get(db, o.id, email, &m) != 0)
+				bad("%s is not a member of %s", email, o.slug);
+			member_id = m.id;
+			store_member_release(&m);
+			free(email);
+		}
+		store_sshkey_list(db, o.id, member_id, 0, print_sshkey,
+		    &member_id);
+		store_org_release(&o);
+		return 0;
+	}
+	if (strcmp(argv[0], "remove") == 0) {
+		struct find_sshkey f = { argv[2], 0 };
+		struct store_sshkey sk;
+		unsigned long n;
+
+		need_args(argc, 3, 3);
+		store_begin(open_db());
+		get_org(argv[1], &o);
+		if (strncmp(argv[2], "SHA256:", 7) == 0)
+			store_sshkey_list(db, o.id, 0, 1, match_sshkey, &f);
+		else if (parse_ulong(argv[2], 1, (unsigned long)-1 / 2, &n) ==
+		    0)
+			f.id = (long long)n;
+		if (f.id == 0 || store_sshkey_get(db, f.id, &sk) != 0 ||
+		    sk.org_id != o.id) {
+			if (f.id)
+				store_sshkey_release(&sk);
+			bad("%s has no SSH key %s", o.slug, argv[2]);
+		}
+		if (store_sshkey_revoke(db, o.id, f.id) != 0)
+			bad("SSH key %s of %s is removed already", argv[2],
+			    o.slug);
+		audit(o.id, "sshkey remove", "org=%s member=%s id=%lld key=%s",
+		    o.slug, sk.member_email, sk.id, sk.fingerprint);
+		store_commit(db);
+		warnx("SSH key %lld of %s is refused from now on; org-admin "
+		    "ssh authorized-keys leaves it out", sk.id,
+		    sk.member_email);
+		store_sshkey_release(&sk);
+		store_org_release(&o);
+		return 0;
+	}
+	usage(EXIT_USAGE);
+	return 0;
+}
+
 static int
 cmd_member(int argc, char **argv)
 {
 	struct store_org o;
 	char *email;
 
+	if (argc >= 2 && strcmp(argv[1], "sshkey") == 0)
+		return cmd_sshkey(argc - 1, argv + 1);
 	if (argc < 3)
 		usage(EXIT_USAGE);
 	if (strcmp(argv[1], "list") == 0) {
@@ -1406,6 +1585,101 @@ cmd_status(int argc, char **argv)
 	return 0;
 }
 
+/* ssh */
+
+/*
+ * A path for a line of authorized_keys, which sshd hands to the
+ * account's shell: absolute, and of characters no shell reads as more
+ * than a word, so that it needs no quoting.
+ */
+static void
+check_forced_path(const char *what, const char *path)
+{
+	if (path[0] != '/' || strspn(path, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+,:@=-") != strlen(path))
+		bad("%s '%s': the path in authorized_keys must be absolute and "
+		    "of letters, digits and /._+,:@=- only (a symbolic link "
+		    "can give it such a name)", what, path);
+}
+
+struct keys_out {
+	struct buf *out;
+	const char *shell, *db;
+	unsigned long n;
+};
+
+static void
+add_key_line(const struct store_sshkey *k, void *arg)
+{
+	struct keys_out *ko = arg;
+
+	buf_printf(ko->out, "restrict,command=\"%s -d %s %lld\" %s %s "
+	    "credpipe:%s:%s\n", ko->shell, ko->db, k->id, k->type, k->blob,
+	    k->org_slug, k->member_email);
+	ko->n++;
+}
+
+static int
+cmd_ssh(int argc, char **argv)
+{
+	char why[FILES_WHY_MAX], dbreal[4096], *shell = NULL;
+	const char *file = NULL;
+	struct buf out = BUF_INIT;
+	struct keys_out ko = { &out, NULL, dbreal, 0 };
+	int c, rc;
+
+	if (argc < 2 || strcmp(argv[1], "authorized-keys") != 0)
+		usage(EXIT_USAGE);
+	argc--, argv++;
+	for (optind = 0; (c = getopt(argc, argv, "+o:s:")) != -1;) {
+		if (c == 'o')
+			file = optarg;
+		else if (c == 's')
+			shell = xstrdup(optarg);
+		else
+			usage(EXIT_USAGE);
+	}
+	need_args(argc - optind, 0, 0);
+	if (!shell) {
+		char self[4096], *slash;
+		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+		if (n < 0 || (self[n] = '\0', !(slash = strrchr(self, '/'))))
+			bad("cannot tell where org-admin is; give credpipe-"
+			    "shell's path with -s");
+		*slash = '\0';
+		shell = xmalloc(strlen(self) + sizeof "/credpipe-shell");
+		sprintf(shell, "%s/credpipe-shell", self);
+	}
+	check_forced_path("credpipe-shell", shell);
+	if (access(shell, X_OK) != 0)
+		bad("%s: not a program this account can run; give credpipe-"
+		    "shell's path with -s", shell);
+	open_db();
+	if (!realpath(db_path, dbreal))
+		err(EXIT_NOINPUT, "%s", db_path);
+	check_forced_path("the database", dbreal);
+	ko.shell = shell;
+	buf_adds(&out, "# credpipe's members, written by org-admin ssh "
+	    "authorized-keys; edits are lost\n");
+	store_sshkey_list(db, 0, 0, 1, add_key_line, &ko);
+	if (!file) {
+		if (fwrite(out.p, 1, out.len, stdout) != out.len)
+			err(EXIT_IOERR, "stdout");
+	} else {
+		if ((rc = files_check_dir(file, geteuid(), why)) != 0 ||
+		    (access(file, F_OK) == 0 &&
+		    (rc = files_check(file, 0, geteuid(), why)) != 0))
+			errx(rc, "%s", why);
+		if ((rc = files_replace(file, out.p, out.len, 0600, why)) != 0)
+			errx(rc, "%s", why);
+		warnx("%s: %lu key%s", file, ko.n, ko.n == 1 ? "" : "s");
+	}
+	buf_release(&out);
+	free(shell);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -1419,6 +1693,7 @@ static const struct {
 	{ "credential", cmd_credential },
 	{ "job", cmd_job },
 	{ "status", cmd_status },
+	{ "ssh", cmd_ssh },
 };
 
 int

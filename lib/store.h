@@ -258,6 +258,7 @@ struct store_sshkey {
 	char *member_email;
 	char *role;
 	long long org_id;
+	char *org_slug;
 	long long member_removed;	/* 0: a member still */
 	char *type;
 	char *blob;

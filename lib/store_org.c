@@ -675,7 +675,9 @@ store_apikey_touch(struct store *s, long long id)
 
 #define SSHKEY_COLS "k.id, k.member_id, m.email, m.role, m.org_id, " \
 	"coalesce(m.removed, 0), k.type, k.blob, k.comment, k.fingerprint, " \
-	"k.created, k.last_used, k.revoked, k.rate"
+	"k.created, k.last_used, k.revoked, k.rate, o.slug"
+#define SSHKEY_FROM " FROM ssh_key k JOIN member m ON m.id = k.member_id " \
+	"JOIN org o ON o.id = m.org_id "
 
 static void
 sshkey_row(sqlite3_stmt *st, struct store_sshkey *k)
@@ -694,10 +696,11 @@ sshkey_row(sqlite3_stmt *st, struct store_sshkey *k)
 	k->last_used = store_col_int(st, 11, 0);
 	k->revoked = store_col_int(st, 12, 0);
 	k->rate = sqlite3_column_int64(st, 13);
+	k->org_slug = (char *)store_col_text(st, 14);
 }
 
 #define SSHKEY_TEXTS(k) { &(k)->member_email, &(k)->role, &(k)->type, \
-	&(k)->blob, &(k)->comment, &(k)->fingerprint }
+	&(k)->blob, &(k)->comment, &(k)->fingerprint, &(k)->org_slug }
 
 int
 store_sshkey_add(struct store *s, long long member_id, const char *type,
@@ -722,8 +725,8 @@ store_sshkey_add(struct store *s, long long member_id, const char *type,
 int
 store_sshkey_get(struct store *s, long long id, struct store_sshkey *k)
 {
-	static const char sql[] = "SELECT " SSHKEY_COLS " FROM ssh_key k "
-	    "JOIN member m ON m.id = k.member_id WHERE k.id = ?";
+	static const char sql[] = "SELECT " SSHKEY_COLS SSHKEY_FROM
+	    "WHERE k.id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	char **texts[] = SSHKEY_TEXTS(k);
 	size_t i;
@@ -753,8 +756,8 @@ void
 store_sshkey_list(struct store *s, long long org_id, long long member_id,
     int active_only, store_sshkey_fn *fn, void *arg)
 {
-	static const char sql[] = "SELECT " SSHKEY_COLS " FROM ssh_key k "
-	    "JOIN member m ON m.id = k.member_id WHERE (?1 = 0 OR "
+	static const char sql[] = "SELECT " SSHKEY_COLS SSHKEY_FROM
+	    "WHERE (?1 = 0 OR "
 	    "m.org_id = ?1) AND (?2 = 0 OR k.member_id = ?2) AND (?3 = 0 OR "
 	    "(k.revoked IS NULL AND m.removed IS NULL)) ORDER BY k.id";
 	sqlite3_stmt *st = store_stmt(s, sql);
