@@ -16,7 +16,10 @@
  *	recipient-check -b badge [-q]		bulk-submit -b badge [-q]
  *	job-status [-cfipw] [job]		credential-verify [-]
  *
- * The command is run from the directory this program is in, with a
+ * The key must be one the database knows, not removed: a key left in
+ * authorized_keys after org-admin member sshkey remove is refused here,
+ * before anything runs.  The command is run from the directory this
+ * program is in, with a
  * fresh environment that names the database (CREDPIPE_DB) and the SSH key
  * (CREDPIPE_SSH_KEY): the key fixes who the member is, as an API key
  * would (lib/auth.h), and its rate limits apply.  Everything else is
@@ -33,6 +36,7 @@
 #include "buf.h"
 #include "config.h"
 #include "exitcodes.h"
+#include "store.h"
 #include "util.h"
 
 #define WORDS_MAX 32		/* the longest command taken */
@@ -183,6 +187,25 @@ check_words(const struct allowed *a, int n, char **w)
 	}
 }
 
+/* Refuse the key with id unless it is known and not removed. */
+static void
+check_key(const char *db, const char *id)
+{
+	struct store *s = store_open(db, 0);
+	struct store_sshkey k;
+	unsigned long n;
+
+	if (parse_ulong(id, 1, (unsigned long)-1 / 2, &n) != 0 ||
+	    store_sshkey_get(s, (long long)n, &k) != 0)
+		errx(EXIT_NOPERM, "SSH key %.20s is not known here; ask an "
+		    "admin of your organization", id);
+	if (k.revoked || k.member_removed)
+		errx(EXIT_NOPERM, "SSH key %s was removed; ask an admin of "
+		    "your organization", k.fingerprint);
+	store_sshkey_release(&k);
+	store_close(s);
+}
+
 /* The directory of this program, where the member commands are. */
 static char *
 own_dir(const char *argv0)
@@ -238,6 +261,8 @@ main(int argc, char *argv[])
 	} else {
 		buf_printf(&envdb, "CREDPIPE_DB=%s", db);
 	}
+
+	check_key(envdb.p + strlen("CREDPIPE_DB="), key);
 
 	if (!(asked = getenv("SSH_ORIGINAL_COMMAND")) || !*asked)
 		refuse("no command given: there is no shell here");

@@ -7,9 +7,11 @@
 # ada@acme.example whose key is in CREDPIPE_API_KEY (and ada.key), the
 # roster roster.csv, its records.tsv and review.tsv, job 42 done with two
 # failures and its failed rows in retry.csv, a delivered credential.json
-# and a directory of them, credentials/, and an SMTP server in
-# CREDPIPE_SMTP_URL.  A block that starts from nothing (org-admin init)
-# runs in an empty directory instead.
+# and a directory of them, credentials/, ada's SSH key ada.pub recorded as
+# key 1 and another of hers, ada-laptop.pub, not recorded yet, and an SMTP
+# server in CREDPIPE_SMTP_URL.  HOME is the directory (with its .ssh).  A
+# block that starts from nothing (org-admin init) runs in an empty
+# directory instead.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/test/smtp/lib.sh"
 
@@ -32,6 +34,11 @@ mkdir base
 		org-admin badge create acme warmup "Warm-up"
 		org-admin member add acme ada@acme.example issuer
 		org-admin apikey create -r 1000 acme ada@acme.example >ada.key
+		ssh-keygen -q -t ed25519 -N '' -C ada@home -f ada &&
+		ssh-keygen -q -t ed25519 -N '' -C ada@laptop -f ada-laptop &&
+		rm ada ada-laptop &&
+		org-admin member sshkey add acme ada@acme.example ada.pub &&
+		mkdir -m 700 .ssh
 	} >/dev/null 2>&1 || exit 1
 	CREDPIPE_API_KEY=$(cat ada.key)
 	export CREDPIPE_API_KEY
@@ -90,7 +97,7 @@ for page in "$TOP"/man/*.1; do
 		else
 			cp -a base run
 		fi
-		if (cd run && sh -e ../block.$i) >out 2>err; then
+		if (cd run && HOME=$PWD sh -e ../block.$i) >out 2>err; then
 			ok "$name example $i runs: $(head -1 block.$i)"
 		else
 			not_ok "$name example $i runs: $(head -1 block.$i)"
