@@ -78,4 +78,26 @@ chmod 700 op
 run org-admin -d op/credpipe.db org list
 exits "put right, it opens again" 0
 
+# A member with an account of their own on the host is not the operator:
+# the operator's database and key are the operator's alone, so neither
+# org-admin nor sqlite3 gets them to add a member or read a secret.
+if [ -n "$other" ]; then
+	mkdir -m 755 shared
+	org-admin -d shared/credpipe.db init 2>/dev/null
+	org-admin -d shared/credpipe.db org create acme Acme 2>/dev/null
+	chmod 755 "$SCRATCH"
+	as_other() { setpriv --reuid="$other" --regid="$other" --clear-groups "$@"; }
+	run as_other org-admin -d shared/credpipe.db member add acme mallory@b.example owner
+	exits "another account's org-admin member add: refused" 78
+	has "the database is not theirs" err "owned by another user"
+	run as_other sqlite3 shared/credpipe.db "INSERT INTO member (org_id, email, role, created) VALUES (1, 'mallory@b.example', 'owner', 0)"
+	if [ "$rc" != 0 ]; then ok "nor can sqlite3 write it"; else not_ok "nor can sqlite3 write it"; fi
+	run as_other cat shared/credpipe.key
+	if [ "$rc" != 0 ]; then ok "nor read the master key"; else not_ok "nor read the master key"; fi
+	is "no member was added" "$(sqlite3 shared/credpipe.db "SELECT count(*) FROM member")" 0
+	chmod 700 "$SCRATCH"
+else
+	ok "another account is not the operator # skip not root: no second user"
+fi
+
 done_testing
