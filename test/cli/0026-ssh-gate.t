@@ -17,7 +17,7 @@ org-admin org sender acme badges@acme.example Acme
 org-admin member add acme ada@acme.example issuer
 org-admin member add acme vic@acme.example viewer
 org-admin member add beta bob@beta.example issuer
-for who in ada vic bob eve; do
+for who in ada vic bob eve ian; do
 	ssh-keygen -q -t ed25519 -N '' -C "$who@laptop" -f "$S/$who" || exit 1
 done
 org-admin member sshkey add acme ada@acme.example "$S/ada.pub" >ada.id 2>/dev/null
@@ -158,6 +158,22 @@ run as bob job-status "$job"
 exits "beta's member does not see acme's job" 65
 has "which is no such job to him" err "no such job"
 
+# A key's rate limit is its own: one submission an hour for ian's.
+org-admin member add acme ian@acme.example issuer
+org-admin member sshkey add -r 1 acme ian@acme.example "$S/ian.pub" >/dev/null 2>&1
+org-admin ssh authorized-keys -o "$S/authorized_keys" 2>/dev/null
+printf 'name,email\nIan One,ian1@example.org\n' | csv-validate -q >ian1.tsv
+printf 'name,email\nIan Two,ian2@example.org\n' | csv-validate -q >ian2.tsv
+as ian recipient-check -q -b timed <ian1.tsv >ian1.review
+as ian recipient-check -q -b timed <ian2.tsv >ian2.review
+run as ian bulk-submit -q -b timed <ian1.review
+exits "ian's first submission" 0
+run as ian bulk-submit -q -b timed <ian2.review
+exits "his second within the hour: 75" 75
+has "the rate limit, with when to try again" err "rate limit: 1 submission an hour"
+run as ada bulk-submit -q -b timed <ian2.review
+exits "ada's key has its own bucket" 0
+
 # Unknown keys: sshd refuses them.
 run as eve job-status "$job"
 exits "a key nobody recorded: refused by sshd (255)" 255
@@ -171,7 +187,7 @@ has "credpipe-shell says it was removed" err "was removed"
 org-admin ssh authorized-keys -o "$S/authorized_keys" 2>/dev/null
 run as ada job-status "$job"
 exits "once authorized-keys is written again: sshd refuses it (255)" 255
-is "two lines remain" "$(grep -c '^restrict' "$S/authorized_keys")" 2
+is "three lines remain" "$(grep -c '^restrict' "$S/authorized_keys")" 3
 
 # A removed member's keys go with them.
 org-admin member remove beta bob@beta.example
