@@ -1,16 +1,16 @@
 /*
  * bulk-submit: turn a reviewed, classified stream into a job.
  *
- * DESIGN.md section 5.  The whole stream is read first; then one write
- * transaction checks the member and the organization, takes a token from
- * the key's rate bucket, classifies every row again against the database
- * as it is now, and refuses, changing nothing, when any row's status
- * differs from the stream: the state changed since the review, or the
- * stream was edited.  Otherwise it creates the job, one item per issuable
- * or skipped row, reserves the quota of the issuable ones, commits and
- * prints the job id.  Because the transaction holds the write lock from
- * the first check to the commit, two submissions can never take the same
- * headroom.
+ * man/bulk-submit.1.  The key is checked, then the whole stream is read;
+ * then one write transaction checks the member and the organization
+ * again, takes a token from the key's rate bucket, classifies every row
+ * again against the database as it is now, and refuses, changing
+ * nothing, when any row's status differs from the stream: the state
+ * changed since the review, or the stream was edited.  Otherwise it
+ * creates the job, one item per issuable or skipped row, reserves the
+ * quota of the issuable ones, commits and prints the job id.  Because the
+ * transaction holds the write lock from the first check to the commit,
+ * two submissions can never take the same headroom.
  */
 #include <err.h>
 #include <stdio.h>

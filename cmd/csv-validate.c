@@ -1,7 +1,7 @@
 /*
  * csv-validate: check a roster CSV and write one record per row.
  *
- * The first filter of the pipeline (DESIGN.md sections 2 and 3).  Every
+ * The first filter of the pipeline (man/csv-validate.1, man/credpipe-records.5).  Every
  * data row becomes a record, valid or invalid with its reasons; a problem
  * with the file as a whole (encoding, size, quoting, header) is a file
  * error that refuses the file.  Records are held until the whole file has

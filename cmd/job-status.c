@@ -3,7 +3,7 @@
  * its failed rows as a CSV to submit again, a watch until it ends, and
  * cancellation.
  *
- * The member's side of DESIGN.md section 6.  It reads the database with
+ * The member's side of job-worker(1).  It reads the database with
  * the member's API key and sees only the key's organization: another
  * organization's job is "no such job".  Data goes to stdout; the progress
  * of -w goes to stderr, a bar on a terminal and plain lines otherwise.

@@ -1,7 +1,7 @@
 /*
  * job-worker: sign and deliver the credentials of submitted jobs.
  *
- * Run from cron (DESIGN.md section 6): it works until nothing is due or a
+ * Run from cron (man/job-worker.1): it works until nothing is due or a
  * limit is reached, then exits, and any number of workers may overlap.
  * lib/worker.c holds the loop; this file holds the options.
  */

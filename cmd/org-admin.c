@@ -1,7 +1,7 @@
 /*
  * org-admin: the operator's tool.  It creates the database and the master
  * key, manages organizations, their signing keys, badges, members, API
- * keys and credentials (DESIGN.md sections 8 and 9), and publishes their
+ * keys and credentials (man/org-admin.1), and publishes their
  * status lists (lib/status.h).
  *
  * It takes no API key: whoever can write the database and read the master

@@ -2,7 +2,7 @@
  * recipient-check: classify the records of a roster against the
  * credentials the organization has issued and its monthly quota.
  *
- * The review step of the pipeline (DESIGN.md section 4): it reads what
+ * The review step of the pipeline (man/recipient-check.1): it reads what
  * csv-validate wrote, writes the same records with each status replaced by
  * its class and DETAIL naming the credential it was decided by, and prints
  * the totals a review screen would show.  It only reads the database, and

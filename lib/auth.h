@@ -1,5 +1,5 @@
 /*
- * auth.h: who may do what (DESIGN.md section 8).
+ * auth.h: who may do what (man/credpipe.7, "Security").
  *
  * Members of an organization act with an API key:
  *

@@ -1,6 +1,5 @@
 /*
- * classify.h: what to do for each recipient of a roster (DESIGN.md
- * section 4), against the credentials an organization has issued and its
+ * classify.h: what to do for each recipient of a roster (man/recipient-check.1), against the credentials an organization has issued and its
  * monthly quota.
  *
  * For a record that is not invalid, the recipient's latest credential of

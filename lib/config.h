@@ -1,6 +1,6 @@
 /*
  * config.h: where the database, the master key and the API key come from
- * (DESIGN.md section 9).  An option wins over its environment variable,
+ * (man/credpipe.7, ENVIRONMENT).  An option wins over its environment variable,
  * which wins over the default.
  */
 #ifndef CREDPIPE_CONFIG_H

@@ -1,5 +1,5 @@
 /*
- * credential.h: the credential a recipient receives (DESIGN.md section 7).
+ * credential.h: the credential a recipient receives (man/credpipe.7).
  *
  * An Open Badges 3.0 OpenBadgeCredential on the W3C Verifiable Credentials
  * Data Model 2.0, with a Data Integrity proof of cryptosuite

@@ -1,5 +1,5 @@
 /*
- * email.h: the recipient address rules of a roster (DESIGN.md section 2).
+ * email.h: the recipient address rules of a roster (man/csv-validate.1).
  *
  * Deliberately narrower than RFC 5322: an address a mail system delivers
  * without surprises and that is safe in a header and an SMTP envelope.

@@ -1,6 +1,6 @@
 /*
- * issue.h: issuing the credential of one job item (DESIGN.md sections 4,
- * 6 and 7), inside the caller's write transaction.
+ * issue.h: issuing the credential of one job item (man/recipient-check.1,
+ * man/job-worker.1, man/credpipe.7), inside the caller's write transaction.
  *
  * The item's class was decided at submission; issuing looks again, as a
  * careful person would, since credentials may have changed since:

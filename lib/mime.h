@@ -1,6 +1,6 @@
 /*
  * mime.h: the email that carries a credential to its recipient
- * (DESIGN.md section 7), and the templates of its subject and body.
+ * (man/credpipe.7, "What a recipient receives"), and the templates of its subject and body.
  *
  * mime_build writes one complete RFC 5322 message with CRLF line ends:
  *

@@ -1,6 +1,6 @@
 /*
  * record.h: the record stream that flows between the commands
- * (DESIGN.md section 3; man/credpipe-records.5 is normative).
+ * (man/credpipe-records.5 is its contract).
  *
  * One record a line, five TAB-separated fields:
  *
@@ -25,7 +25,7 @@
 enum record_status {
 	RECORD_VALID,			/* csv-validate: the row is good */
 	RECORD_INVALID,			/* not issuable; DETAIL says why */
-	RECORD_NEW,			/* recipient-check: see DESIGN.md 4 */
+	RECORD_NEW,			/* recipient-check: see recipient-check(1) */
 	RECORD_EXPIRED,
 	RECORD_ACTIVE_TIMEBOUND,
 	RECORD_ACTIVE_NONEXPIRING,

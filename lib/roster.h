@@ -1,10 +1,10 @@
 /*
- * roster.h: the roster reader (DESIGN.md section 2).
+ * roster.h: the roster reader (man/csv-validate.1).
  *
  * A roster is a CSV file with a header row naming the columns name and
  * email.  The reader takes its bytes in chunks of any size (roster_feed),
  * so a file is never held in memory whole, and calls back once for every
- * data row, with the row judged by the rules of DESIGN.md section 2:
+ * data row, with the row judged by the rules of man/csv-validate.1:
  * trimmed fields, the email lowercased and checked, duplicates named.
  *
  * What it guarantees:

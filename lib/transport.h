@@ -1,6 +1,6 @@
 /*
  * transport.h: hands built messages to an SMTP server or a maildir
- * (DESIGN.md section 6, "Delivery"), behind one interface.
+ * (man/job-worker.1, "Delivery"), behind one interface.
  *
  * The caller submits messages, each with an opaque pointer of its own,
  * and calls transport_poll (or transport_flush) to make progress; each

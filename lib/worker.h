@@ -1,5 +1,5 @@
 /*
- * worker.h: the loop of job-worker (DESIGN.md section 6).
+ * worker.h: the loop of job-worker (man/job-worker.1).
  *
  * A run claims due items in batches under a lease, issues each item's
  * credential and commits (so a credential exists before its mail leaves),

@@ -1,5 +1,5 @@
 /*
- * check_classify.c: the table of DESIGN section 4 from the database's
+ * check_classify.c: the table of recipient-check(1) from the database's
  * side: each recipient's latest credential decides, a recipient waiting
  * in an open job is not classified again, records edited by hand are
  * checked again, and the quota is counted in row order, a recipient once.

@@ -4,6 +4,7 @@
  * stdout for prove.  The exit status is the number of failed tests.
  * Below it, the helpers of unit.h.
  */
+#include <errno.h>
 #include <check.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -52,7 +53,7 @@ unit_slurp(struct buf *b, const char *rel)
 	else
 		snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
 	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
 	buf_reset(b);
 	buf_add(b, "", 0);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -68,7 +69,7 @@ unit_cases(const char *rel)
 
 	snprintf(path, sizeof path, "%s/%s", unit_top(), rel);
 	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
 	return f;
 }
 
