@@ -30,6 +30,8 @@ LIBOBJ := $(patsubst %.c,$(B)/%.o,$(wildcard lib/*.c))
 UNITS := $(notdir $(basename $(wildcard test/unit/check_*.c)))
 BINS := $(CMDS:%=$(B)/bin/%)
 UNITBINS := $(UNITS:%=$(B)/test/unit/%)
+# The fuzz targets, test/fuzz/fuzz_TARGET.c (see fuzz below).
+FUZZERS = roster credential record
 
 # Debian packages that building and testing need.  Node.js (20, as
 # test/interop/package.json says) and npm run the interop checks; they may
@@ -82,8 +84,8 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package-lock.json
 # The suite, against the tree in $(B).  Sanitizer reports go to files under
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
-test: all $(UNITBINS) $(B)/test/fuzz/replay_roster \
-		$(B)/test/fuzz/replay_credential $(B)/test/interop/gen \
+test: all $(UNITBINS) $(FUZZERS:%=$(B)/test/fuzz/replay_%) \
+		$(B)/test/interop/gen \
 		$(B)/test/bench/bench_sign $(B)/test/smtp/send \
 		$(INTEROP)/node_modules/.installed
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
@@ -103,8 +105,9 @@ check: deps
 	$(MAKE) test
 	$(MAKE) SAN=1 B=build/san test
 
-# Fuzz the roster reader and the credential reader, FUZZ_SECONDS each,
-# from the test inputs and the cases kept in test/fuzz/TARGET/.
+# Fuzz the roster reader, the credential reader and the record reader,
+# FUZZ_SECONDS each, from the test inputs and the cases kept in
+# test/fuzz/TARGET/.
 FUZZ_SECONDS ?= 60
 FUZZDIR = build/fuzz
 FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
@@ -112,14 +115,16 @@ FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
 FUZZ_credential = lib/json.c lib/credential.c lib/canonical.c lib/proof.c \
 	lib/email.c lib/bitstring.c lib/multibase.c lib/buf.c lib/utf8.c \
 	lib/util.c lib/uuid.c lib/sign.c lib/files.c
+FUZZ_record = lib/record.c lib/buf.c lib/util.c
 SEEDS_roster = test/cli/csv-validate/*.csv
 SEEDS_credential = test/cli/credential-verify/*.json
+SEEDS_record = test/cli/transport/*.records
 fuzz: deps
 	$(MAKE) fuzz-run
 
-fuzz-run: fuzz-roster fuzz-credential
+fuzz-run: $(FUZZERS:%=fuzz-%)
 
-fuzz-roster fuzz-credential: fuzz-%:
+$(FUZZERS:%=fuzz-%): fuzz-%:
 	@mkdir -p $(FUZZDIR)/$*
 	clang -g -O1 -std=c11 -D_DEFAULT_SOURCE -Ilib \
 		-fsanitize=fuzzer,address,undefined \
@@ -179,7 +184,8 @@ deps:
 clean:
 	rm -rf build
 
-.PHONY: all test check fuzz fuzz-run fuzz-roster fuzz-credential bench stress install demo deps clean
+.PHONY: all test check fuzz fuzz-run $(FUZZERS:%=fuzz-%) bench stress \
+	install demo deps clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

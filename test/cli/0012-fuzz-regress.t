@@ -21,5 +21,6 @@ replay() {
 replay roster "$TOP"/test/fuzz/roster/* "$TOP"/test/cli/csv-validate/*.csv
 replay credential "$TOP"/test/fuzz/credential/* \
     "$TOP"/test/cli/credential-verify/*.json
+replay record "$TOP"/test/fuzz/record/* "$TOP"/test/cli/transport/*.records
 
 done_testing
