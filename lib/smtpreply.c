@@ -33,7 +33,9 @@ reply_line(struct smtpreply *r, const char *p, size_t n)
 	code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 	if (r->reply.len == 0)
 		buf_add(&r->reply, p, 3);
-	if (n > 4) {
+	/* The space only with room for text after it: a reply of many
+	 * lines must not grow past the limit a space at a time. */
+	if (n > 4 && r->reply.len + 1 < SMTPREPLY_TEXT_MAX) {
 		buf_addc(&r->reply, ' ');
 		add_printable(&r->reply, p + 4, n - 4);
 	}

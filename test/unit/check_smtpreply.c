@@ -89,6 +89,29 @@ START_TEST(long_line)
 }
 END_TEST
 
+/* A reply of many lines stops at SMTPREPLY_TEXT_MAX bytes, its last
+ * lines dropped whole. */
+START_TEST(many_lines)
+{
+	struct buf in = BUF_INIT, want = BUF_INIT;
+	size_t i;
+
+	buf_adds(&want, "452");
+	for (i = 0; i < 100; i++) {
+		buf_adds(&in, "452-4.5.3 too many recipients\r\n");
+		if (want.len + 1 < SMTPREPLY_TEXT_MAX)
+			buf_adds(&want, " 4.5.3 too many recipients");
+	}
+	buf_adds(&in, "452 4.5.3 the end\r\n");
+	want.len = SMTPREPLY_TEXT_MAX;
+	want.p[want.len] = '\0';
+	feed_check(in.p, in.len, 0, 0, 452, want.p, "100 lines");
+	feed_check(in.p, in.len, 0, 13, 452, want.p, "100 lines");
+	buf_release(&in);
+	buf_release(&want);
+}
+END_TEST
+
 /* reset forgets the code, the text and a line half read. */
 START_TEST(reset)
 {
@@ -122,6 +145,7 @@ suite(void)
 
 	tcase_add_test(tc, cases);
 	tcase_add_test(tc, long_line);
+	tcase_add_test(tc, many_lines);
 	tcase_add_test(tc, reset);
 	suite_add_tcase(s, tc);
 	return s;
