@@ -279,7 +279,8 @@ main(int argc, char *argv[])
 	const char *db = getenv("CREDPIPE_DB"), *lists = NULL;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "d:hs:")) != -1) {
+	cmd_begin(argv);
+	while ((c = getopt(argc, argv, "d:hs:V")) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -290,6 +291,8 @@ main(int argc, char *argv[])
 		case 's':
 			lists = optarg;
 			break;
+		case 'V':
+			print_version();
 		default:
 			usage(EXIT_USAGE);
 		}

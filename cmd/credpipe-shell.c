@@ -51,11 +51,11 @@ struct allowed {
 };
 
 static const struct allowed commands[] = {
-	{ "csv-validate", "hqtx", "s", 1 },
-	{ "recipient-check", "hq", "b", 0 },
-	{ "bulk-submit", "hq", "b", 0 },
-	{ "job-status", "cfhipw", "", 2 },
-	{ "credential-verify", "h", "", 1 },
+	{ "csv-validate", "hqtVx", "s", 1 },
+	{ "recipient-check", "hqV", "b", 0 },
+	{ "bulk-submit", "hqV", "b", 0 },
+	{ "job-status", "cfhipVw", "", 2 },
+	{ "credential-verify", "hV", "", 1 },
 };
 
 static void
@@ -239,12 +239,15 @@ main(int argc, char *argv[])
 	int c, n, ne = 0;
 	size_t i;
 
-	while ((c = getopt(argc, argv, "d:h")) != -1) {
+	cmd_begin(argv);
+	while ((c = getopt(argc, argv, "d:hV")) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'h':
 			printf("usage: credpipe-shell [-d db] keyid\n");
 			return 0;
+		case 'V':
+			print_version();
 		default: usage();
 		}
 	}

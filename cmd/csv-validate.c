@@ -115,7 +115,8 @@ main(int argc, char *argv[])
 	size_t n;
 	FILE *in;
 
-	while ((c = getopt(argc, argv, "hqs:tx")) != -1) {
+	cmd_begin(argv);
+	while ((c = getopt(argc, argv, "hqs:txV")) != -1) {
 		switch (c) {
 		case 'h':
 			usage(0);
@@ -134,6 +135,8 @@ main(int argc, char *argv[])
 		case 'x':
 			strict = 1;
 			break;
+		case 'V':
+			print_version();
 		default:
 			usage(EXIT_USAGE);
 		}

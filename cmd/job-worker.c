@@ -46,6 +46,7 @@ main(int argc, char *argv[])
 	char *master;
 	int c, rc;
 
+	cmd_begin(argv);
 	worker_defaults(&o);
 	o.smtp_url = config_env("CREDPIPE_SMTP_URL");
 	o.ca_file = config_env("CREDPIPE_SMTP_CA");
@@ -55,7 +56,7 @@ main(int argc, char *argv[])
 			    "require", tls);
 		o.require_tls = 1;
 	}
-	while ((c = getopt(argc, argv, "a:C:c:d:hj:k:l:M:n:R:r:ST:u:v")) !=
+	while ((c = getopt(argc, argv, "a:C:c:d:hj:k:l:M:n:R:r:ST:u:vV")) !=
 	    -1) {
 		switch (c) {
 		case 'a': o.attempts = (int)number(c, optarg, 1, 100); break;
@@ -76,6 +77,7 @@ main(int argc, char *argv[])
 		case 'T': o.max_seconds = number(c, optarg, 1, 31536000); break;
 		case 'u': url_opt = optarg; break;
 		case 'v': o.verbose = 1; break;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}

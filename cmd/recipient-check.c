@@ -48,13 +48,15 @@ main(int argc, char *argv[])
 	char *key;
 	int ch, rc, quiet = 0;
 
-	while ((ch = getopt(argc, argv, "b:d:hk:q")) != -1) {
+	cmd_begin(argv);
+	while ((ch = getopt(argc, argv, "b:d:hk:qV")) != -1) {
 		switch (ch) {
 		case 'b': badge = optarg; break;
 		case 'd': db_opt = optarg; break;
 		case 'h': usage(0); break;
 		case 'k': keyfile = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}

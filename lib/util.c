@@ -1,4 +1,5 @@
 /* util.c: allocation, exit and time helpers; the contract is in util.h. */
+#define _GNU_SOURCE	/* program_invocation_short_name */
 #include <err.h>
 #include <errno.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 
 #include "exitcodes.h"
 #include "util.h"
+#include "version.h"
 
 void
 die_nomem(void)
@@ -186,3 +188,17 @@ parse_iso_time(const char *s, long long *t)
 	return 0;
 }
 
+
+void
+cmd_begin(char **argv)
+{
+	argv[0] = program_invocation_short_name;
+}
+
+void
+print_version(void)
+{
+	printf("%s %s\n", program_invocation_short_name, CREDPIPE_VERSION);
+	close_stdout();
+	exit(0);
+}

@@ -17,6 +17,16 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/*
+ * Begin a command: getopt(3) names it as err(3) does, "job-status:
+ * invalid option -- 'z'", not by the path it was run as.  Every main
+ * calls it first.
+ */
+void cmd_begin(char **argv);
+
+/* -V: print "tool VERSION" on stdout and exit 0. */
+void print_version(void) __attribute__((noreturn));
+
 /* Print "tool: out of memory" and exit EXIT_TEMPFAIL. */
 void die_nomem(void) __attribute__((noreturn));
 

@@ -1,0 +1,8 @@
+/* version.h: the version of credpipe, which -V prints and the Debian
+ * package carries (debian/changelog must agree: test/cli/0001-man.t). */
+#ifndef CREDPIPE_VERSION_H
+#define CREDPIPE_VERSION_H
+
+#define CREDPIPE_VERSION "0.13.0"
+
+#endif
