@@ -117,6 +117,46 @@ reclassify(struct classify *c, unsigned long *unclassified)
 	return changed;
 }
 
+/* The most reasons "nothing to issue" names; the rest are counted. */
+#define REASONS_MAX 5
+
+/* Refuse a stream with nothing issuable, naming why by count: "nothing
+ * to issue: 3 rows, none issuable: 2 waiting in job 4 already, 1 active
+ * and never expiring (skipped)". */
+static void
+nothing_to_issue(void)
+{
+	struct { const char *why; unsigned long n; } r[REASONS_MAX];
+	unsigned long others = 0;
+	struct buf b = BUF_INIT;
+	size_t i, j, nr = 0;
+
+	for (i = 0; i < nrows; i++) {
+		const char *why = rows[i].status == RECORD_INVALID ?
+		    rows[i].detail : "active and never expiring (skipped)";
+
+		if (!why[0])
+			why = "invalid";
+		for (j = 0; j < nr && strcmp(r[j].why, why) != 0; j++)
+			;
+		if (j < nr)
+			r[j].n++;
+		else if (nr < REASONS_MAX)
+			r[nr].why = why, r[nr++].n = 1;
+		else
+			others++;
+	}
+	buf_printf(&b, "nothing to issue: %zu row%s, none issuable", nrows,
+	    nrows == 1 ? "" : "s");
+	for (j = 0; j < nr; j++) {
+		buf_printf(&b, "%s %lu ", j ? "," : ":", r[j].n);
+		record_escape_shown(&b, r[j].why);
+	}
+	if (others)
+		buf_printf(&b, ", %lu for other reasons", others);
+	errx(EXIT_DATAERR, "%s", b.p);
+}
+
 static void
 take_token(struct store *s, const struct auth_who *who)
 {
@@ -148,13 +188,15 @@ main(int argc, char *argv[])
 	char *key;
 	int ch, quiet = 0;
 
-	while ((ch = getopt(argc, argv, "b:d:hk:q")) != -1) {
+	cmd_begin(argv);
+	while ((ch = getopt(argc, argv, "b:d:hk:qV")) != -1) {
 		switch (ch) {
 		case 'b': badge = optarg; break;
 		case 'd': db_opt = optarg; break;
 		case 'h': usage(0); break;
 		case 'k': keyfile = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}
@@ -197,8 +239,7 @@ main(int argc, char *argv[])
 		    changed == 1 ? "" : "s");
 	t = classify_totals(c);
 	if (t->issuable == 0)
-		errx(EXIT_DATAERR, "nothing to issue: %lu row%s, none "
-		    "issuable", t->rows, t->rows == 1 ? "" : "s");
+		nothing_to_issue();
 
 	/* The job's month is the quota's: the same now. */
 	job = store_job_create(s, who.org.id, b.id, who.ssh ? 0 : who.key_id,

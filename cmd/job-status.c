@@ -30,7 +30,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: job-status [-p] [-d db] [-k keyfile]\n"
-	    "       job-status [-fip] [-d db] [-k keyfile] job\n"
+	    "       job-status [-p] [-f | -i] [-d db] [-k keyfile] job\n"
 	    "       job-status -w [-d db] [-k keyfile] job\n"
 	    "       job-status -c [-d db] [-k keyfile] job\n");
 	exit(status);
@@ -194,11 +194,44 @@ ended(const struct store_job *j)
 	    strcmp(j->status, "cancelled") == 0;
 }
 
+/* Seconds without progress after which -w says what the job waits for. */
+#define STALL_SECONDS 10
+
+/* Say, once a stall, why job j has made no progress. */
+static void
+stalled(struct store *s, const struct auth_who *who, const struct store_job *j,
+    int tty)
+{
+	char err[AUTH_ERR_MAX], t[ISO_TIME_MAX];
+	long long claimed, due;
+	const char *why;
+
+	store_begin_read(s);
+	why = waiting(s, &who->org, j, err);
+	store_job_waits(s, j->id, &claimed, &due);
+	store_commit(s);
+	if (tty)
+		fputc('\n', stderr);
+	if (why)
+		warnx("job %lld waits: %s", j->id, why);
+	else if (claimed)
+		warnx("job %lld: a worker holds %lld item%s but has finished "
+		    "none in %d s; the relay may be slow or down", j->id,
+		    claimed, claimed == 1 ? "" : "s", STALL_SECONDS);
+	else if (due > store_now())
+		warnx("job %lld: its items wait for a retry; the next is due "
+		    "at %s", j->id, when(due, t));
+	else
+		warnx("job %lld: no worker has taken it in %d s; job-worker "
+		    "runs from the operator's cron (job-worker(1))", j->id,
+		    STALL_SECONDS);
+}
+
 /* Watch a job until it ends; progress on stderr. */
 static int
 watch(struct store *s, const struct auth_who *who, long long id)
 {
-	int tty = isatty(STDERR_FILENO);
+	int tty = isatty(STDERR_FILENO), still = 0;
 	long long last = -1;
 	struct store_job j;
 
@@ -209,6 +242,9 @@ watch(struct store *s, const struct auth_who *who, long long id)
 		get_job(s, who, id, &j);
 		store_commit(s);
 		done = j.total - j.pending;
+		still = done == last ? still + 1 : 0;
+		if (still == STALL_SECONDS && !ended(&j))
+			stalled(s, who, &j, tty);
 		if (tty) {
 			progress_bar(stderr, done, j.total);
 			fprintf(stderr, "%lld sent, %lld failed, %lld skipped ",
@@ -241,7 +277,8 @@ main(int argc, char *argv[])
 	unsigned long id = 0;
 	char *key;
 
-	while ((ch = getopt(argc, argv, "cd:fhik:pw")) != -1) {
+	cmd_begin(argv);
+	while ((ch = getopt(argc, argv, "cd:fhik:pwV")) != -1) {
 		switch (ch) {
 		case 'c': cancel = 1; break;
 		case 'd': db_opt = optarg; break;
@@ -251,19 +288,25 @@ main(int argc, char *argv[])
 		case 'k': keyfile = optarg; break;
 		case 'p': porcelain = 1; break;
 		case 'w': wait = 1; break;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 || cancel + failed + items + wait > 1 ||
-	    ((cancel || wait) && porcelain))
-		usage(EXIT_USAGE);
+	if (cancel + failed + items + wait > 1)
+		errx(EXIT_USAGE, "-c, -f, -i and -w go one at a time");
+	if ((cancel || wait) && porcelain)
+		errx(EXIT_USAGE, "-p is for lists and details, not -%c",
+		    cancel ? 'c' : 'w');
+	if (argc > 1)
+		errx(EXIT_USAGE, "one job at a time");
 	if (argc == 1 && parse_ulong(argv[0], 1, (unsigned long)-1 / 2,
 	    &id) != 0)
 		errx(EXIT_USAGE, "'%s' is not a job id", argv[0]);
 	if (!id && (cancel || failed || items || wait))
-		usage(EXIT_USAGE);
+		errx(EXIT_USAGE, "-%c needs a job id", cancel ? 'c' : failed ?
+		    'f' : items ? 'i' : 'w');
 
 	s = store_open(config_db(db_opt), 0);
 	key = config_api_key(keyfile);
@@ -280,9 +323,17 @@ main(int argc, char *argv[])
 			    "nothing to cancel", id, j.status);
 		store_commit(s);
 		get_job(s, &who, (long long)id, &j);
-		warnx("job %lu cancelled: %lld items will not be sent; %lld "
-		    "held by a worker end when it looks at them again (a mail "
-		    "on the wire is delivered)", id, j.cancelled, j.pending);
+		if (j.pending)
+			warnx("job %lu cancelled: %lld item%s will not be "
+			    "sent; %lld held by a worker end%s when it looks "
+			    "at %s again (a mail on the wire is delivered)", id,
+			    j.cancelled, j.cancelled == 1 ? "" : "s",
+			    j.pending, j.pending == 1 ? "s" : "",
+			    j.pending == 1 ? "it" : "them");
+		else
+			warnx("job %lu cancelled: %lld item%s will not be "
+			    "sent", id, j.cancelled, j.cancelled == 1 ? "" :
+			    "s");
 	} else if (wait) {
 		rc = watch(s, &who, (long long)id);
 	} else if (id) {

@@ -45,13 +45,11 @@ record_terminal(int yes)
 	terminal = yes;
 }
 
-void
-record_escape(struct buf *b, const char *s)
+static void
+escape(struct buf *b, const char *s, int shown)
 {
 	const char *run = s;
 
-	if (terminal < 0)
-		terminal = isatty(STDOUT_FILENO);
 	for (;; s++) {
 		unsigned char c = (unsigned char)*s;
 		const char *esc;
@@ -63,7 +61,7 @@ record_escape(struct buf *b, const char *s)
 		case '\r': esc = "\\r"; break;
 		case '\0': buf_add(b, run, (size_t)(s - run)); return;
 		default:
-			if (!terminal)
+			if (!shown)
 				continue;
 			if (c < 0x20 || c == 0x7f) {
 				buf_add(b, run, (size_t)(s - run));
@@ -81,6 +79,20 @@ record_escape(struct buf *b, const char *s)
 		buf_add(b, esc, 2);
 		run = s + 1;
 	}
+}
+
+void
+record_escape(struct buf *b, const char *s)
+{
+	if (terminal < 0)
+		terminal = isatty(STDOUT_FILENO);
+	escape(b, s, terminal);
+}
+
+void
+record_escape_shown(struct buf *b, const char *s)
+{
+	escape(b, s, 1);
 }
 
 void

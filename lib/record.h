@@ -63,6 +63,10 @@ void record_escape(struct buf *b, const char *s);
  * 0; -1 (the default) asks isatty(3) once. */
 void record_terminal(int yes);
 
+/* Append s to b escaped as record_escape does for a terminal, whatever
+ * standard output is: for messages that quote a field. */
+void record_escape_shown(struct buf *b, const char *s);
+
 /*
  * Split a line (no LF) into at most max TAB-separated fields, unescaping
  * each in place; fields[i] point into line.  Return the number of fields,

@@ -499,8 +499,9 @@ store_open(const char *path, int flags)
 		if (errno != ENOENT)
 			err(EXIT_NOINPUT, "%s", path);
 		if (!(flags & STORE_CREATE))
-			errx(EXIT_NOINPUT, "%s: no such database; create it "
-			    "with org-admin init", path);
+			errx(EXIT_NOINPUT, "%s: no such database; CREDPIPE_DB "
+			    "or -d names the one to use (the operator makes one "
+			    "with org-admin init)", path);
 		if (files_check_dir(path, geteuid(), why) != 0)
 			errx(EXIT_CONFIG, "%s", why);
 		/* Create it ourselves, so that it starts mode 0600. */
@@ -614,4 +615,28 @@ store_audit(struct store *s, long long org_id, const char *action,
 	store_bind_text(st, 4, action);
 	store_bind_text(st, 5, detail);
 	store_exec(s, st);
+}
+
+void
+store_audit_list(struct store *s, long long org_id, long long n,
+    store_audit_fn *fn, void *arg)
+{
+	static const char sql[] = "SELECT * FROM (SELECT a.id, a.at, "
+	    "a.actor, coalesce(o.slug, ''), a.action, a.detail FROM audit a "
+	    "LEFT JOIN org o ON o.id = a.org_id WHERE ?1 = 0 OR a.org_id = ?1 "
+	    "ORDER BY a.id DESC LIMIT ?2) ORDER BY id";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_audit_entry e;
+
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, n);
+	while (store_row(s, st)) {
+		e.id = sqlite3_column_int64(st, 0);
+		e.at = sqlite3_column_int64(st, 1);
+		e.actor = store_col_text(st, 2);
+		e.org = store_col_text(st, 3);
+		e.action = store_col_text(st, 4);
+		e.detail = store_col_text(st, 5);
+		fn(&e, arg);
+	}
 }

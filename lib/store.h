@@ -84,6 +84,21 @@ const char *store_actor(void);
 void store_audit(struct store *s, long long org_id, const char *action,
     const char *detail);
 
+/* An audit entry, as store_audit_list gives it. */
+struct store_audit_entry {
+	long long id;
+	long long at;
+	const char *actor;
+	const char *org;	/* the organization's slug, or "" */
+	const char *action;
+	const char *detail;
+};
+typedef void store_audit_fn(const struct store_audit_entry *e, void *arg);
+/* The last n entries (all, for n < 0) of one organization's log (of
+ * everything, for org_id 0), oldest first. */
+void store_audit_list(struct store *s, long long org_id, long long n,
+    store_audit_fn *fn, void *arg);
+
 /* Organizations. */
 struct store_org {
 	long long id;
@@ -583,6 +598,11 @@ struct store_job {
 	long long cancelled;
 	long long pending;
 };
+
+/* What the pending items of a job wait for: how many a worker holds now,
+ * and when the first deferred one is due again (0: none is deferred). */
+void store_job_waits(struct store *s, long long job_id, long long *claimed,
+    long long *next_due);
 
 /* The jobs of an organization (of every organization when org_id is 0,
  * for the operator), newest first. */

@@ -603,6 +603,25 @@ store_job_get(struct store *s, long long org_id, long long job_id,
 }
 
 void
+store_job_waits(struct store *s, long long job_id, long long *claimed,
+    long long *next_due)
+{
+	static const char sql[] = "SELECT coalesce(sum(state = 'claimed'), "
+	    "0), coalesce(min(CASE WHEN state = 'deferred' THEN due END), 0) "
+	    "FROM job_item WHERE job_id = ? AND state IN ('claimed', "
+	    "'deferred')";
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	sqlite3_bind_int64(st, 1, job_id);
+	*claimed = *next_due = 0;
+	if (store_row(s, st)) {
+		*claimed = sqlite3_column_int64(st, 0);
+		*next_due = sqlite3_column_int64(st, 1);
+		sqlite3_reset(st);
+	}
+}
+
+void
 store_job_failures(struct store *s, long long job_id, store_reason_fn *fn,
     void *arg)
 {

@@ -680,8 +680,8 @@ worker_run(const struct worker_options *o)
 	free(r.claimed);
 	free(r.warned);
 	if (r.down) {
-		warnx("the transport is unavailable (%s): %lld items "
-		    "deferred", why, r.deferred);
+		warnx("the transport is unavailable (%s): %lld item%s "
+		    "deferred", why, r.deferred, r.deferred == 1 ? "" : "s");
 		free(why);
 		return EXIT_UNAVAILABLE;
 	}

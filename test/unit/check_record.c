@@ -269,6 +269,10 @@ START_TEST(terminal_escapes)
 	record_terminal(0);
 	record_escape(&b, s);
 	ck_assert_str_eq(b.p, "a\033[31mb\177\302\233c\\td\\\\\001\302\240");
+	/* For messages: shown whatever standard output is. */
+	buf_reset(&b);
+	record_escape_shown(&b, s);
+	ck_assert_str_eq(b.p, "a\\x1b[31mb\\x7f\\u009bc\\td\\\\\\x01\302\240");
 	buf_release(&b);
 }
 END_TEST
