@@ -71,10 +71,7 @@ static const char default_body[] =
     "Credential: {{credential_id}}\n"
     "Valid until: {{valid_until}}\n";
 
-static void
-usage(int status)
-{
-	fprintf(status ? stderr : stdout,
+static const char usage_text[] =
 	    "usage: org-admin [-d db] [-k keyfile] init\n"
 	    "       org-admin [-d db] org create [-p plan] slug name\n"
 	    "       org-admin [-d db] org list\n"
@@ -114,8 +111,101 @@ usage(int status)
 	    "       org-admin [-d db] job list [org]\n"
 	    "       org-admin [-d db] job show id\n"
 	    "       org-admin [-d db] job cancel id\n"
-	    "       org-admin [-d db] [-k keyfile] status publish [-o dir] org\n");
+	    "       org-admin [-d db] [-k keyfile] status publish [-o dir] org\n"
+	    "       org-admin [-d db] log [-n count] [-o org]\n";
+
+/* The command's words, for messages: "org" and "create". */
+static const char *noun, *verb;
+
+static void usage(int status) __attribute__((noreturn));
+
+static void
+usage(int status)
+{
+	fputs(usage_text, status ? stderr : stdout);
 	exit(status);
+}
+
+static void usage_of(void) __attribute__((noreturn));
+
+/* Whether the list "a, b, c" in b holds the word w of n bytes. */
+static int
+listed(const struct buf *b, const char *w, size_t n)
+{
+	const char *p = b->p;
+
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, w, n) == 0)
+			return 1;
+		p += len;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/*
+ * The usage lines whose command is noun (and verb, when not NULL): the
+ * words after "org-admin" and its bracketed options.  With f, print them
+ * there as a usage; otherwise add the verbs of noun to the list in b
+ * ("create, list, show").  Return how many lines there were.
+ */
+static int
+usage_lines(FILE *f, struct buf *b, const char *n, const char *v)
+{
+	const char *line = usage_text;
+	int count = 0;
+
+	for (; *line; line = strchr(line, '\n') + 1) {
+		const char *w = line + 7, *w2;	/* past "usage: " */
+		size_t len, len2;
+
+		w += strlen("org-admin ");
+		while (*w == '[')
+			w = strchr(w, ']') + 2;
+		len = strcspn(w, " \n");
+		w2 = w + len + (w[len] == ' ');
+		len2 = strcspn(w2, " \n");
+		if (strlen(n) != len || strncmp(w, n, len) != 0 ||
+		    (v && (strlen(v) != len2 || strncmp(w2, v, len2) != 0)))
+			continue;
+		if (f)
+			fprintf(f, "%s%.*s\n", count ? "       " : "usage: ",
+			    (int)(strchr(line, '\n') - line - 7), line + 7);
+		else if (len2 && !listed(b, w2, len2))
+			buf_printf(b, "%s%.*s", b->len ? ", " : "", (int)len2,
+			    w2);
+		count++;
+	}
+	return count;
+}
+
+/*
+ * Wrong words or arguments for noun and verb: print the usage of that
+ * command alone, or, when noun takes no such verb, what it takes.
+ */
+static void
+usage_of(void)
+{
+	struct buf b = BUF_INIT;
+
+	if (noun && verb && usage_lines(stderr, NULL, noun, verb) > 0)
+		exit(EXIT_USAGE);
+	if (noun && usage_lines(NULL, &b, noun, NULL) > 0 && !b.len) {
+		usage_lines(stderr, NULL, noun, NULL);
+		exit(EXIT_USAGE);
+	}
+	if (b.len) {
+		if (verb)
+			warnx("%s %s: no such command; %s takes %s (org-admin "
+			    "-h shows them all)", noun, verb, noun, b.p);
+		else
+			warnx("%s: which? it takes %s (org-admin -h shows "
+			    "them all)", noun, b.p);
+		exit(EXIT_USAGE);
+	}
+	usage(EXIT_USAGE);
 }
 
 /* Refuse bad input: nothing has changed yet, or the transaction that
@@ -146,7 +236,7 @@ static void
 need_args(int argc, int min, int max)
 {
 	if (argc < min || argc > max)
-		usage(EXIT_USAGE);
+		usage_of();
 }
 
 static void
@@ -453,12 +543,12 @@ cmd_org(int argc, char **argv)
 	int c, unapprove = 0;
 
 	if (argc < 2)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	if (strcmp(argv[0], "create") == 0) {
 		for (optind = 0; (c = getopt(argc, argv, "+p:")) != -1;) {
 			if (c != 'p')
-				usage(EXIT_USAGE);
+				usage_of();
 			plan = optarg;
 		}
 		argc -= optind, argv += optind;
@@ -514,7 +604,7 @@ cmd_org(int argc, char **argv)
 	} else if (strcmp(argv[0], "approve") == 0) {
 		for (optind = 0; (c = getopt(argc, argv, "+u")) != -1;) {
 			if (c != 'u')
-				usage(EXIT_USAGE);
+				usage_of();
 			unapprove = 1;
 		}
 		argc -= optind, argv += optind;
@@ -525,6 +615,11 @@ cmd_org(int argc, char **argv)
 		audit(o.id, unapprove ? "org unapprove" : "org approve",
 		    "slug=%s", o.slug);
 		store_commit(db);
+		if (unapprove)
+			warnx("%s is not approved: its jobs wait until it is "
+			    "again", o.slug);
+		else
+			warnx("%s is approved", o.slug);
 		store_org_release(&o);
 	} else if (strcmp(argv[0], "plan") == 0) {
 		need_args(argc, 3, 3);
@@ -537,6 +632,8 @@ cmd_org(int argc, char **argv)
 		audit(o.id, "org plan", "slug=%s plan=%s was=%s", o.slug,
 		    argv[2], o.plan);
 		store_commit(db);
+		warnx("%s is on the %s plan (was %s)", o.slug, argv[2],
+		    o.plan);
 		store_org_release(&o);
 	} else if (strcmp(argv[0], "quota") == 0) {
 		long long quota = -1;
@@ -549,6 +646,10 @@ cmd_org(int argc, char **argv)
 		store_org_set_quota(db, o.id, quota);
 		audit(o.id, "org quota", "slug=%s quota=%s", o.slug, argv[2]);
 		store_commit(db);
+		o.quota = quota;
+		warnx("%s: a quota of %lld unique recipients a month (%s)",
+		    o.slug, auth_org_quota(&o), quota < 0 ? "the plan's" :
+		    "set for it");
 		store_org_release(&o);
 	} else if (strcmp(argv[0], "status-url") == 0) {
 		need_args(argc, 3, 3);
@@ -584,6 +685,9 @@ cmd_org(int argc, char **argv)
 		audit(o.id, "org sender", "slug=%s sender=%s name=%s", o.slug,
 		    email, argc == 4 ? argv[3] : "");
 		store_commit(db);
+		warnx("%s's mail comes from %s%s%s%s", o.slug,
+		    argc == 4 ? argv[3] : "", argc == 4 ? " <" : "", email,
+		    argc == 4 ? ">" : "");
 		store_org_release(&o);
 		free(email);
 	} else if (strcmp(argv[0], "set") == 0) {
@@ -604,10 +708,12 @@ cmd_org(int argc, char **argv)
 		audit(o.id, "org set", "slug=%s %s=%s", o.slug, argv[2],
 		    argv[3]);
 		store_commit(db);
+		warnx("%s: %s %s", o.slug, argv[2], v.len ? "set" :
+		    "removed");
 		store_org_release(&o);
 		buf_release(&v);
 	} else {
-		usage(EXIT_USAGE);
+		usage_of();
 	}
 	return 0;
 }
@@ -642,7 +748,7 @@ cmd_key(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "generate") != 0)
-		usage(EXIT_USAGE);
+		usage_of();
 	keyfile = config_master_key(key_opt, db_path);
 	open_db();
 	if ((rc = sign_master_load(keyfile, &m, err)) != 0)
@@ -749,7 +855,7 @@ cmd_badge(int argc, char **argv)
 	int c;
 
 	if (argc < 2)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	if (strcmp(argv[0], "create") == 0) {
 		memset(&b, 0, sizeof b);
@@ -773,7 +879,7 @@ cmd_badge(int argc, char **argv)
 				set_badge_field(&b, fields[opt - opts], optarg,
 				    &keep);
 			} else {
-				usage(EXIT_USAGE);
+				usage_of();
 			}
 		}
 		argc -= optind, argv += optind;
@@ -790,6 +896,13 @@ cmd_badge(int argc, char **argv)
 		audit(o.id, "badge create", "org=%s badge=%s name=%s "
 		    "validity=%lld", o.slug, b.slug, b.name, b.valid_days);
 		store_commit(db);
+		if (b.valid_days < 0)
+			warnx("created badge %s of %s, never expiring", b.slug,
+			    o.slug);
+		else
+			warnx("created badge %s of %s, valid %lld day%s",
+			    b.slug, o.slug, b.valid_days,
+			    b.valid_days == 1 ? "" : "s");
 		store_org_release(&o);
 		buf_release(&keep);
 		return 0;
@@ -835,12 +948,13 @@ cmd_badge(int argc, char **argv)
 		audit(o.id, "badge set", "org=%s badge=%s %s=%s", o.slug,
 		    b.slug, argv[3], argv[4]);
 		store_commit(db);
+		warnx("badge %s of %s: %s set", b.slug, o.slug, argv[3]);
 		store_badge_release(&b);
 		store_org_release(&o);
 		buf_release(&keep);
 		return 0;
 	}
-	usage(EXIT_USAGE);
+	usage_of();
 	return 0;
 }
 
@@ -937,12 +1051,12 @@ cmd_sshkey(int argc, char **argv)
 	int c;
 
 	if (argc < 2)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	if (strcmp(argv[0], "add") == 0) {
 		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
 			if (c != 'r')
-				usage(EXIT_USAGE);
+				usage_of();
 			rate = parse_count("rate", optarg);
 		}
 		argc -= optind, argv += optind;
@@ -1019,7 +1133,7 @@ cmd_sshkey(int argc, char **argv)
 		store_org_release(&o);
 		return 0;
 	}
-	usage(EXIT_USAGE);
+	usage_of();
 	return 0;
 }
 
@@ -1032,7 +1146,7 @@ cmd_member(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "sshkey") == 0)
 		return cmd_sshkey(argc - 1, argv + 1);
 	if (argc < 3)
-		usage(EXIT_USAGE);
+		usage_of();
 	if (strcmp(argv[1], "list") == 0) {
 		need_args(argc, 3, 3);
 		get_org(argv[2], &o);
@@ -1052,6 +1166,10 @@ cmd_member(int argc, char **argv)
 			bad("%s is a member of %s already", email, o.slug);
 		audit(o.id, "member add", "org=%s email=%s role=%s", o.slug,
 		    email, argv[4]);
+		store_commit(db);
+		warnx("%s is %s %s of %s", email, argv[4][0] == 'a' ||
+		    argv[4][0] == 'i' || argv[4][0] == 'o' ? "an" : "a",
+		    argv[4], o.slug);
 	} else if (strcmp(argv[1], "remove") == 0) {
 		need_args(argc, 4, 4);
 		email = get_email(argv[3]);
@@ -1060,11 +1178,12 @@ cmd_member(int argc, char **argv)
 		if (store_member_remove(db, o.id, email) != 0)
 			bad("%s is not a member of %s", email, o.slug);
 		audit(o.id, "member remove", "org=%s email=%s", o.slug, email);
+		store_commit(db);
+		warnx("%s is no longer a member of %s; their API and SSH keys "
+		    "are revoked", email, o.slug);
 	} else {
-		usage(EXIT_USAGE);
-		return 0;
+		usage_of();
 	}
-	store_commit(db);
 	store_org_release(&o);
 	free(email);
 	return 0;
@@ -1097,12 +1216,12 @@ cmd_apikey(int argc, char **argv)
 	int c;
 
 	if (argc < 2)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	if (strcmp(argv[0], "create") == 0) {
 		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
 			if (c != 'r')
-				usage(EXIT_USAGE);
+				usage_of();
 			rate = parse_count("rate", optarg);
 		}
 		argc -= optind, argv += optind;
@@ -1152,6 +1271,7 @@ cmd_apikey(int argc, char **argv)
 		audit(k.org_id, "apikey revoke", "prefix=cpk_%s member=%s", p,
 		    k.member_email);
 		store_commit(db);
+		warnx("API key cpk_%s... of %s is revoked", p, k.member_email);
 		store_apikey_release(&k);
 		return 0;
 	}
@@ -1173,7 +1293,7 @@ cmd_apikey(int argc, char **argv)
 		auth_who_release(&who);
 		return 0;
 	}
-	usage(EXIT_USAGE);
+	usage_of();
 	return 0;
 }
 
@@ -1302,7 +1422,7 @@ cmd_credential(int argc, char **argv)
 	int c, json = 0;
 
 	if (argc < 2)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	if (strcmp(argv[0], "list") == 0) {
 		need_args(argc, 2, 3);
@@ -1322,7 +1442,7 @@ cmd_credential(int argc, char **argv)
 
 		for (optind = 0; (c = getopt(argc, argv, "+j")) != -1;) {
 			if (c != 'j')
-				usage(EXIT_USAGE);
+				usage_of();
 			json = 1;
 		}
 		argc -= optind, argv += optind;
@@ -1352,7 +1472,7 @@ cmd_credential(int argc, char **argv)
 	if (strcmp(argv[0], "revoke") == 0) {
 		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
 			if (c != 'r')
-				usage(EXIT_USAGE);
+				usage_of();
 			reason = optarg;
 		}
 		argc -= optind, argv += optind;
@@ -1366,6 +1486,8 @@ cmd_credential(int argc, char **argv)
 		audit(cr.org_id, "credential revoke", "id=%s reason=%s",
 		    cr.id, reason);
 		store_commit(db);
+		warnx("%s is revoked (%s); the next status publish makes it "
+		    "public", cr.id, reason);
 		store_cred_release(&cr);
 		return 0;
 	}
@@ -1384,7 +1506,7 @@ cmd_credential(int argc, char **argv)
 		store_org_release(&o);
 		return 0;
 	}
-	usage(EXIT_USAGE);
+	usage_of();
 	return 0;
 }
 
@@ -1478,7 +1600,7 @@ cmd_job(int argc, char **argv)
 	long long id;
 
 	if (argc < 2)
-		usage(EXIT_USAGE);
+		usage_of();
 	if (strcmp(argv[1], "list") == 0) {
 		need_args(argc, 2, 3);
 		if (argc == 3) {
@@ -1500,7 +1622,7 @@ cmd_job(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "cancel") != 0)
-		usage(EXIT_USAGE);
+		usage_of();
 	store_begin(open_db());
 	get_job(id, &j);
 	if (store_job_cancel(db, 0, id, store_now()) != 0)
@@ -1509,9 +1631,15 @@ cmd_job(int argc, char **argv)
 	audit(j.org_id, "job cancel", "job=%lld org=%s", id, j.org);
 	store_commit(db);
 	get_job(id, &j);
-	warnx("job %lld of %s cancelled: %lld items will not be sent; %lld "
-	    "held by a worker end when it looks at them again (a mail on the "
-	    "wire is delivered)", id, j.org, j.cancelled, j.pending);
+	if (j.pending)
+		warnx("job %lld of %s cancelled: %lld item%s will not be sent; "
+		    "%lld held by a worker end%s when it looks at %s again (a "
+		    "mail on the wire is delivered)", id, j.org, j.cancelled,
+		    j.cancelled == 1 ? "" : "s", j.pending,
+		    j.pending == 1 ? "s" : "", j.pending == 1 ? "it" : "them");
+	else
+		warnx("job %lld of %s cancelled: %lld item%s will not be sent",
+		    id, j.org, j.cancelled, j.cancelled == 1 ? "" : "s");
 	return 0;
 }
 
@@ -1551,11 +1679,11 @@ cmd_status(int argc, char **argv)
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "publish") != 0)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	for (optind = 0; (c = getopt(argc, argv, "+o:")) != -1;) {
 		if (c != 'o')
-			usage(EXIT_USAGE);
+			usage_of();
 		dir = optarg;
 	}
 	argc -= optind, argv += optind;
@@ -1629,7 +1757,7 @@ cmd_ssh(int argc, char **argv)
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "authorized-keys") != 0)
-		usage(EXIT_USAGE);
+		usage_of();
 	argc--, argv++;
 	for (optind = 0; (c = getopt(argc, argv, "+o:s:")) != -1;) {
 		if (c == 'o')
@@ -1637,7 +1765,7 @@ cmd_ssh(int argc, char **argv)
 		else if (c == 's')
 			shell = xstrdup(optarg);
 		else
-			usage(EXIT_USAGE);
+			usage_of();
 	}
 	need_args(argc - optind, 0, 0);
 	if (!shell) {
@@ -1680,6 +1808,42 @@ cmd_ssh(int argc, char **argv)
 	return 0;
 }
 
+/* log */
+
+static void
+print_audit(const struct store_audit_entry *e, void *arg)
+{
+	char t[ISO_TIME_MAX];
+
+	(void)arg;
+	print_row(5, when(e->at, t), e->actor, e->org[0] ? e->org : "-",
+	    e->action, e->detail);
+}
+
+static int
+cmd_log(int argc, char **argv)
+{
+	struct store_org o = { 0 };
+	long long n = -1;
+	int c;
+
+	for (optind = 0; (c = getopt(argc, argv, "+n:o:")) != -1;) {
+		if (c == 'n') {
+			n = parse_count("count", optarg);
+		} else if (c == 'o') {
+			store_org_release(&o);
+			get_org(optarg, &o);
+		} else {
+			usage_of();
+		}
+	}
+	if (argc - optind != 0)
+		usage_of();
+	store_audit_list(open_db(), o.id, n, print_audit, NULL);
+	store_org_release(&o);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -1694,6 +1858,7 @@ static const struct {
 	{ "job", cmd_job },
 	{ "status", cmd_status },
 	{ "ssh", cmd_ssh },
+	{ "log", cmd_log },
 };
 
 int
@@ -1703,7 +1868,8 @@ main(int argc, char *argv[])
 	size_t i;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "+d:hk:")) != -1) {
+	cmd_begin(argv);
+	while ((c = getopt(argc, argv, "+d:hk:V")) != -1) {
 		switch (c) {
 		case 'd':
 			db_opt = optarg;
@@ -1714,6 +1880,8 @@ main(int argc, char *argv[])
 		case 'k':
 			key_opt = optarg;
 			break;
+		case 'V':
+			print_version();
 		default:
 			usage(EXIT_USAGE);
 		}
@@ -1723,6 +1891,8 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		usage(EXIT_USAGE);
 	db_path = config_db(db_opt);
+	noun = argv[0];
+	verb = argc > 1 ? argv[1] : NULL;
 	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
@@ -1731,6 +1901,13 @@ main(int argc, char *argv[])
 		store_close(db);
 		return rc;
 	}
-	usage(EXIT_USAGE);
-	return 0;
+	{
+		struct buf b = BUF_INIT;
+
+		for (i = 0; i < sizeof commands / sizeof *commands; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "",
+			    commands[i].name);
+		errx(EXIT_USAGE, "no command '%s'; the commands are %s "
+		    "(org-admin -h shows them all)", argv[0], b.p);
+	}
 }
