@@ -13,7 +13,8 @@ for page in "$TOP"/man/*.[1-8]; do
 	fi
 done
 
-for src in "$TOP"/cmd/*.c; do
+PATH=$TOP/scripts:$PATH
+for src in "$TOP"/cmd/*.c "$TOP"/scripts/bulk-issue "$TOP"/scripts/retry-failed; do
 	cmd=$(basename "$src" .c)
 	page=$TOP/man/$cmd.1
 	if [ ! -f "$page" ]; then

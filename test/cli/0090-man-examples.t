@@ -14,6 +14,7 @@
 # directory instead.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/test/smtp/lib.sh"
+PATH=$TOP/scripts:$PATH
 
 smtp_start "$SCRATCH/srv" -r 'grace.hopper@example.com=550 5.1.1 unknown' \
     -r 'timbl@example.org=550 5.1.1 unknown' || exit 1
