@@ -31,7 +31,7 @@ UNITS := $(notdir $(basename $(wildcard test/unit/check_*.c)))
 BINS := $(CMDS:%=$(B)/bin/%)
 UNITBINS := $(UNITS:%=$(B)/test/unit/%)
 # The fuzz targets, test/fuzz/fuzz_TARGET.c (see fuzz below).
-FUZZERS = roster credential record smtpreply
+FUZZERS = roster credential record mime smtpreply
 
 # Debian packages that building and testing need.  Node.js (20, as
 # test/interop/package.json says) and npm run the interop checks; they may
@@ -105,10 +105,11 @@ check: deps
 	$(MAKE) test
 	$(MAKE) SAN=1 B=build/san test
 
-# Fuzz the roster reader, the credential reader, the record reader and
-# the SMTP reply reader, FUZZ_SECONDS each, from the test inputs and the
-# cases kept in test/fuzz/TARGET/.  No test holds what a server replies:
-# the reply reader's seeds are all kept there.
+# Fuzz the roster reader, the credential reader, the record reader, the
+# mail builder and the SMTP reply reader, FUZZ_SECONDS each, from the
+# test inputs and the cases kept in test/fuzz/TARGET/.  The mail
+# builder's inputs have a shape of their own, and no test holds what a
+# server replies: the seeds of those two are all kept there.
 FUZZ_SECONDS ?= 60
 FUZZDIR = build/fuzz
 FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
@@ -117,10 +118,12 @@ FUZZ_credential = lib/json.c lib/credential.c lib/canonical.c lib/proof.c \
 	lib/email.c lib/bitstring.c lib/multibase.c lib/buf.c lib/utf8.c \
 	lib/util.c lib/uuid.c lib/sign.c lib/files.c
 FUZZ_record = lib/record.c lib/buf.c lib/util.c
+FUZZ_mime = lib/mime.c lib/image.c $(FUZZ_credential)
 FUZZ_smtpreply = lib/smtpreply.c lib/buf.c lib/util.c
 SEEDS_roster = test/cli/csv-validate/*.csv
 SEEDS_credential = test/cli/credential-verify/*.json
 SEEDS_record = test/cli/transport/*.records
+SEEDS_mime =
 SEEDS_smtpreply =
 fuzz: deps
 	$(MAKE) fuzz-run

@@ -22,6 +22,7 @@ replay roster "$TOP"/test/fuzz/roster/* "$TOP"/test/cli/csv-validate/*.csv
 replay credential "$TOP"/test/fuzz/credential/* \
     "$TOP"/test/cli/credential-verify/*.json
 replay record "$TOP"/test/fuzz/record/* "$TOP"/test/cli/transport/*.records
+replay mime "$TOP"/test/fuzz/mime/*
 replay smtpreply "$TOP"/test/fuzz/smtpreply/*
 
 done_testing
