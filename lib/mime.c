@@ -750,6 +750,18 @@ lookup(const char *name, size_t n, const struct mime_vars *v,
 	return -1;
 }
 
+/* Whether the string s is valid UTF-8, as html_escape needs it: there a
+ * control character dropped from between stray bytes could join them
+ * into a C1 control. */
+static int
+is_utf8(const char *s)
+{
+	size_t n = strlen(s);
+	int partial;
+
+	return utf8_check(s, n, &partial) == n;
+}
+
 /* A placeholder name worth quoting in a message: short, [a-z0-9_]. */
 static int
 is_word(const char *s, size_t n)
@@ -800,6 +812,10 @@ expand(struct sink *k, const char *tmpl, const struct mime_vars *v,
 	char ssigil = 0;
 	int skip = 0;
 
+	if (k->html && !is_utf8(tmpl)) {
+		fail(why, "template: not valid UTF-8");
+		goto fail;
+	}
 	while ((open = strstr(p, "{{"))) {
 		const char *value, *from = open, *next;
 		char sigil = 0;
@@ -858,6 +874,11 @@ expand(struct sink *k, const char *tmpl, const struct mime_vars *v,
 			    !credential_is_url(value, 1)) {
 				fail(why, "template: {{%s}} is not an https "
 				    "URL", names[i].name);
+				goto fail;
+			}
+			if (k->html && value && !is_utf8(value)) {
+				fail(why, "template: {{%s}} is not valid "
+				    "UTF-8", names[i].name);
 				goto fail;
 			}
 			sink_value(k, value, names[i].link);

@@ -147,7 +147,8 @@ int mime_expand(struct buf *out, const char *tmpl, const struct mime_vars *v,
  * (<bdi>), so that a right-to-left name cannot reorder it; {{wallet}}
  * and {{verifier}} as links, <a href="URL">URL</a>.  Control characters
  * but TAB and the line ends are left out.  Return 0, or -1 with why as
- * mime_expand, and also when a link's value is not an https URL.
+ * mime_expand, and also when a link's value is not an https URL, or the
+ * template or a value it shows is not valid UTF-8.
  */
 int mime_expand_html(struct buf *out, const char *tmpl,
     const struct mime_vars *v, char why[MIME_WHY_MAX]);

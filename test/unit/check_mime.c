@@ -999,6 +999,29 @@ START_TEST(html_link_refused)
 }
 END_TEST
 
+/* A value the HTML shows must be UTF-8 (a value it does not show need
+ * not be); the text takes it as it is. */
+START_TEST(html_value_not_utf8)
+{
+	struct mime_vars v = { 0 };
+	struct buf out = BUF_INIT;
+	char why[MIME_WHY_MAX];
+
+	v.badge = "\xc2\x01\x99";
+	buf_adds(&out, ">");
+	ck_assert_int_eq(mime_expand_html(&out, "Hello {{badge}}", &v, why),
+	    -1);
+	ck_assert_str_eq(why, "template: {{badge}} is not valid UTF-8");
+	ck_assert_str_eq(out.p, ">");
+	ck_assert_int_eq(mime_expand_html(&out, "{{^badge}}none{{/badge}}",
+	    &v, why), 0);
+	ck_assert_str_eq(out.p, ">");
+	ck_assert_int_eq(mime_expand(&out, "{{badge}}", &v, why), 0);
+	ck_assert_str_eq(out.p, ">\xc2\x01\x99");
+	buf_release(&out);
+}
+END_TEST
+
 /* The image: inline, named after the attachment, the bytes given, shown
  * by the HTML through its Content-ID; and nothing outside the message. */
 START_TEST(image_part)
@@ -1137,6 +1160,7 @@ suite(void)
 	tcase_add_test(tc, html_from_text);
 	tcase_add_test(tc, html_templates);
 	tcase_add_test(tc, html_link_refused);
+	tcase_add_test(tc, html_value_not_utf8);
 	tcase_add_test(tc, image_part);
 	tcase_add_test(tc, long_file_name);
 	suite_add_tcase(s, tc);
