@@ -36,6 +36,15 @@ feed_check(const char *p, size_t n, size_t cut, size_t step, int code,
 	smtpreply_release(&r);
 }
 
+/* The same, fed whole and in chunks of step bytes. */
+static void
+feed_both(const struct buf *in, size_t step, int code, const char *text,
+    const char *what)
+{
+	feed_check(in->p, in->len, 0, 0, code, text, what);
+	feed_check(in->p, in->len, 0, step, code, text, what);
+}
+
 START_TEST(cases)
 {
 	FILE *f = unit_cases("test/unit/data/smtpreply.tsv");
@@ -70,8 +79,7 @@ START_TEST(long_line)
 	for (i = 0; i < 3 * SMTPREPLY_LINE_MAX; i++)
 		buf_addc(&in, 'x');
 	buf_adds(&in, "\r\n550 5.7.1 refused\r\n");
-	feed_check(in.p, in.len, 0, 0, 550, "550 5.7.1 refused", "long 250");
-	feed_check(in.p, in.len, 0, 7, 550, "550 5.7.1 refused", "long 250");
+	feed_both(&in, 7, 550, "550 5.7.1 refused", "long 250");
 
 	buf_reset(&in);
 	buf_adds(&in, "554 ");
@@ -82,8 +90,7 @@ START_TEST(long_line)
 			buf_addc(&want, 'a' + i % 26);
 	}
 	buf_adds(&in, "\r\n");
-	feed_check(in.p, in.len, 0, 0, 554, want.p, "long 554");
-	feed_check(in.p, in.len, 0, 100, 554, want.p, "long 554");
+	feed_both(&in, 100, 554, want.p, "long 554");
 	buf_release(&in);
 	buf_release(&want);
 }
@@ -105,8 +112,7 @@ START_TEST(many_lines)
 	buf_adds(&in, "452 4.5.3 the end\r\n");
 	want.len = SMTPREPLY_TEXT_MAX;
 	want.p[want.len] = '\0';
-	feed_check(in.p, in.len, 0, 0, 452, want.p, "100 lines");
-	feed_check(in.p, in.len, 0, 13, 452, want.p, "100 lines");
+	feed_both(&in, 13, 452, want.p, "100 lines");
 	buf_release(&in);
 	buf_release(&want);
 }
