@@ -1304,15 +1304,9 @@ print_cred(const struct store_cred *c, void *arg)
 {
 	long long now = *(long long *)arg;
 	char i[ISO_TIME_MAX], e[ISO_TIME_MAX];
-	const char *state = "active";
 
-	if (c->revoked)
-		state = c->superseded_by[0] && strcmp(c->revoke_reason,
-		    "superseded") == 0 ? "superseded" : "revoked";
-	else if (c->expires && c->expires <= now)
-		state = "expired";
 	print_row(7, c->id, c->badge_slug, c->email, c->name,
-	    when(c->issued, i), when(c->expires, e), state);
+	    when(c->issued, i), when(c->expires, e), store_cred_state(c, now));
 }
 
 /* A time field of an import: ISO 8601 UTC, or "-" for none (0). */

@@ -225,38 +225,51 @@ record_split(char *line, char **fields, int max)
 }
 
 int
-record_read(struct record_reader *rr, struct record *rec)
+record_read_line(struct record_reader *rr, size_t *len)
 {
-	char *f[5], *s;
-	ssize_t len;
-	int nf, st;
+	ssize_t n;
 
 	errno = 0;
-	len = read_line(rr);
-	if (len == -1) {
+	n = read_line(rr);
+	if (n == -1) {
 		snprintf(rr->err, sizeof rr->err, "%s: %s", rr->name,
 		    strerror(errno ? errno : EIO));
 		rr->code = EXIT_IOERR;
 		return -1;
 	}
-	if (len == -3) {
+	if (n == -3) {
 		snprintf(rr->err, sizeof rr->err, "%.100s: more than %zu bytes "
 		    "of records; split the roster and submit its parts one "
 		    "after the other", rr->name, rr->limit);
 		rr->code = EXIT_DATAERR;
 		return -1;
 	}
-	if (len == 0)
+	if (n == 0)
 		return 0;
 	rr->line++;
-	if (len == -2)
+	if (n == -2)
+		return -2;
+	if (rr->line_p[n - 1] == '\n')
+		rr->line_p[--n] = '\0';
+	*len = (size_t)n;
+	return 1;
+}
+
+int
+record_read(struct record_reader *rr, struct record *rec)
+{
+	char *f[5], *s;
+	size_t len;
+	int nf, st;
+
+	if ((st = record_read_line(rr, &len)) == -2)
 		return bad(rr, "a line longer than %d bytes", RECORD_LINE_MAX);
+	if (st <= 0)
+		return st;
 	s = rr->line_p;
-	if (len && s[len - 1] == '\n')
-		s[--len] = '\0';
-	if (memchr(s, '\0', (size_t)len))
+	if (memchr(s, '\0', len))
 		return bad(rr, "NUL byte");
-	if (memchr(s, '\r', (size_t)len))
+	if (memchr(s, '\r', len))
 		return bad(rr, "carriage return; CRLF line ends?");
 	nf = record_split(s, f, 5);
 	if (nf == -1)

@@ -114,6 +114,15 @@ void record_reader_init(struct record_reader *rr, FILE *in, const char *name);
  */
 int record_read(struct record_reader *rr, struct record *rec);
 
+/*
+ * Read one line of any kind with the same bounds: return 1 with it in
+ * rr->line_p (its LF removed; it may hold NUL bytes) and its length in
+ * *len, 0 at the end, -2 for a line longer than RECORD_LINE_MAX (counted
+ * in rr->line), or -1 with rr->err and rr->code (a read error, the
+ * stream's limit).
+ */
+int record_read_line(struct record_reader *rr, size_t *len);
+
 /* Free what the reader holds (not the FILE). */
 void record_reader_release(struct record_reader *rr);
 

@@ -262,6 +262,10 @@ static const char *const migrations[] = {
 	"  WHERE revoked IS NULL;"
 	"CREATE INDEX ssh_key_member ON ssh_key(member_id);"
 	"ALTER TABLE job ADD COLUMN ssh_key_id INTEGER REFERENCES ssh_key(id);",
+
+	/* 6 -> 7: members list their organization's credentials by the
+	 * time they were issued (credential-list). */
+	"CREATE INDEX credential_issued ON credential(org_id, issued);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
@@ -604,13 +608,20 @@ void
 store_audit(struct store *s, long long org_id, const char *action,
     const char *detail)
 {
+	store_audit_by(s, store_actor(), org_id, action, detail);
+}
+
+void
+store_audit_by(struct store *s, const char *actor, long long org_id,
+    const char *action, const char *detail)
+{
 	static const char sql[] =
 	    "INSERT INTO audit (at, actor, org_id, action, detail) "
 	    "VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_stmt(s, sql);
 
 	sqlite3_bind_int64(st, 1, store_now());
-	store_bind_text(st, 2, store_actor());
+	store_bind_text(st, 2, actor);
 	store_bind_int_or_null(st, 3, org_id, 0);
 	store_bind_text(st, 4, action);
 	store_bind_text(st, 5, detail);

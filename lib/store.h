@@ -80,9 +80,13 @@ long long store_now(void);
 /* The name of the program's user, for the audit log. */
 const char *store_actor(void);
 
-/* Write an audit entry: who did what, to which organization (0: none). */
+/* Write an audit entry: who did what, to which organization (0: none).
+ * The actor is the login name of the program's user (store_actor), or,
+ * with store_audit_by, the member who acted ("ada@acme.example"). */
 void store_audit(struct store *s, long long org_id, const char *action,
     const char *detail);
+void store_audit_by(struct store *s, const char *actor, long long org_id,
+    const char *action, const char *detail);
 
 /* An audit entry, as store_audit_list gives it. */
 struct store_audit_entry {
@@ -335,6 +339,28 @@ void store_cred_list(struct store *s, long long org_id, long long badge_id,
  * such credential that is not revoked already. */
 int store_cred_revoke(struct store *s, long long org_id, const char *id,
     const char *reason);
+
+/* A credential's state at time now: "active", "expired", "revoked", or
+ * "superseded" (revoked because a renewal replaced it). */
+const char *store_cred_state(const struct store_cred *c, long long now);
+
+/* Which credentials store_cred_query gives: those of org_id, of one
+ * badge when badge_id > 0, of one recipient when email is not NULL,
+ * issued at or after since and before until (0: no bound), in one state
+ * when state is not NULL; newest first, or oldest first with oldest. */
+struct store_cred_filter {
+	long long org_id;
+	long long badge_id;
+	const char *email;
+	long long since, until;
+	const char *state;
+	long long now;		/* for the state */
+	int oldest;
+};
+/* Call fn for each credential the filter takes, one row at a time (the
+ * document is not loaded): memory does not grow with their number. */
+void store_cred_query(struct store *s, const struct store_cred_filter *f,
+    store_cred_fn *fn, void *arg);
 
 /* The latest credential of a badge for one recipient, for classifying
  * (the hot path of recipient-check: no allocation). */

@@ -10,10 +10,13 @@
 #include "util.h"
 #include "uuid.h"
 
+/* A credential is superseded only once revoked: the successor is looked
+ * for then. */
 #define CRED_COLS "c.id, c.org_id, c.badge_id, b.slug, c.email, c.name, " \
 	"c.issued, c.expires, c.revoked, c.revoke_reason, c.supersedes, " \
-	"(SELECT n.id FROM credential n WHERE n.supersedes = c.id " \
-	"ORDER BY n.issued DESC, n.rowid DESC LIMIT 1), "
+	"CASE WHEN c.revoked IS NOT NULL THEN (SELECT n.id FROM credential n " \
+	"WHERE n.supersedes = c.id ORDER BY n.issued DESC, n.rowid DESC " \
+	"LIMIT 1) END, "
 
 static void
 cred_row(sqlite3_stmt *st, struct store_cred *c)
@@ -89,6 +92,47 @@ store_cred_list(struct store *s, long long org_id, long long badge_id,
 	while (store_row(s, st)) {
 		cred_row(st, &c);
 		fn(&c, arg);
+	}
+}
+
+const char *
+store_cred_state(const struct store_cred *c, long long now)
+{
+	if (c->revoked)
+		return c->superseded_by[0] && strcmp(c->revoke_reason,
+		    "superseded") == 0 ? "superseded" : "revoked";
+	if (c->expires && c->expires <= now)
+		return "expired";
+	return "active";
+}
+
+void
+store_cred_query(struct store *s, const struct store_cred_filter *f,
+    store_cred_fn *fn, void *arg)
+{
+#define QUERY(order) "SELECT " CRED_COLS "'' FROM credential c " \
+	"INDEXED BY credential_issued JOIN badge b ON b.id = c.badge_id " \
+	"WHERE c.org_id = ?1 AND c.issued >= ?2 AND c.issued < ?3 " \
+	"AND (?4 = 0 OR c.badge_id = ?4) AND (?5 IS NULL OR c.email = ?5) " \
+	"ORDER BY c.issued " order ", c.rowid " order
+	static const char newest[] = QUERY("DESC"), oldest[] = QUERY("ASC");
+#undef QUERY
+	sqlite3_stmt *st = store_stmt(s, f->oldest ? oldest : newest);
+	struct store_cred c;
+
+	sqlite3_bind_int64(st, 1, f->org_id);
+	sqlite3_bind_int64(st, 2, f->since);
+	sqlite3_bind_int64(st, 3, f->until ? f->until : 0x7fffffffffffffffLL);
+	sqlite3_bind_int64(st, 4, f->badge_id);
+	if (f->email)
+		store_bind_text(st, 5, f->email);
+	else
+		sqlite3_bind_null(st, 5);
+	while (store_row(s, st)) {
+		cred_row(st, &c);
+		if (!f->state || strcmp(store_cred_state(&c, f->now),
+		    f->state) == 0)
+			fn(&c, arg);
 	}
 }
 
