@@ -15,6 +15,9 @@
  *	csv-validate [-qx] [-s bytes] [-]	csv-validate -t
  *	recipient-check -b badge [-q]		bulk-submit -b badge [-q]
  *	job-status [-cfipw] [job]		credential-verify [-]
+ *	credential-list [-r] [-b badge] [-e email] [-s state] [-S since]
+ *	    [-U until]
+ *	credential-revoke [-f] [-r reason] [id ...]
  *
  * The key must be one the database knows, not removed: a key left in
  * authorized_keys after org-admin member sshkey remove is refused here,
@@ -47,7 +50,8 @@ struct allowed {
 	const char *name;
 	const char *flags;	/* options without a value */
 	const char *valued;	/* options with a value */
-	int operands;		/* 0: none; 1: "-" alone; 2: a job id */
+	int operands;		/* 0: none; 1: "-" alone; 2: a job id;
+				 * 3: credential ids, any number */
 };
 
 static const struct allowed commands[] = {
@@ -56,6 +60,8 @@ static const struct allowed commands[] = {
 	{ "bulk-submit", "hqV", "b", 0 },
 	{ "job-status", "cfhipVw", "", 2 },
 	{ "credential-verify", "hV", "", 1 },
+	{ "credential-list", "hrV", "beSsU", 0 },
+	{ "credential-revoke", "fhV", "r", 3 },
 };
 
 static void
@@ -157,6 +163,14 @@ check_words(const struct allowed *a, int n, char **w)
 		}
 		if (only || p[0] != '-' || !p[1]) {
 			operands++;
+			if (a->operands == 3) {
+				if (strncmp(p, "urn:uuid:", 9) != 0 ||
+				    strspn(p + 9, "0123456789abcdef-") !=
+				    strlen(p + 9))
+					refuse("'%s' is not a credential id "
+					    "(urn:uuid:...)", p);
+				continue;
+			}
 			if (a->operands == 0 || operands > 1)
 				refuse("%s takes no argument '%s' here", a->name,
 				    p);

@@ -13,11 +13,13 @@ S=$SCRATCH
 
 setup_org acme professional || exit 1
 setup_org beta professional || exit 1
-org-admin org sender acme badges@acme.example Acme
-org-admin member add acme ada@acme.example issuer
-org-admin member add acme vic@acme.example viewer
-org-admin member add beta bob@beta.example issuer
-for who in ada vic bob eve ian; do
+{
+	org-admin org sender acme badges@acme.example Acme
+	org-admin member add acme ada@acme.example issuer
+	org-admin member add acme vic@acme.example viewer
+	org-admin member add beta bob@beta.example issuer
+} 2>/dev/null
+for who in ada vic bob eve ian ola; do
 	ssh-keygen -q -t ed25519 -N '' -C "$who@laptop" -f "$S/$who" || exit 1
 done
 org-admin member sshkey add acme ada@acme.example "$S/ada.pub" >ada.id 2>/dev/null
@@ -159,7 +161,7 @@ exits "beta's member does not see acme's job" 65
 has "which is no such job to him" err "no such job"
 
 # A key's rate limit is its own: one submission an hour for ian's.
-org-admin member add acme ian@acme.example issuer
+org-admin member add acme ian@acme.example issuer 2>/dev/null
 org-admin member sshkey add -r 1 acme ian@acme.example "$S/ian.pub" >/dev/null 2>&1
 org-admin ssh authorized-keys -o "$S/authorized_keys" 2>/dev/null
 printf 'name,email\nIan One,ian1@example.org\n' | csv-validate -q >ian1.tsv
@@ -190,7 +192,7 @@ exits "once authorized-keys is written again: sshd refuses it (255)" 255
 is "three lines remain" "$(grep -c '^restrict' "$S/authorized_keys")" 3
 
 # A removed member's keys go with them.
-org-admin member remove beta bob@beta.example
+org-admin member remove beta bob@beta.example 2>/dev/null
 run as bob job-status 1
 exits "a removed member: 77" 77
 
@@ -215,6 +217,32 @@ exits "retry-failed -r: the failed row again, over ssh" 0
 job3=$(cat out)
 is "retry-failed -r: a new job with the row" \
     "$(sqlite3 credpipe.db "SELECT email FROM job_item WHERE job_id = '$job3'")" "grace@example.org"
+
+# Credentials, listed and revoked over ssh: a member lists, an admin
+# revokes from the list, through two ssh sessions joined by a pipe.
+org-admin member add acme ola@acme.example admin 2>/dev/null
+org-admin member sshkey add acme ola@acme.example "$S/ola.pub" >/dev/null 2>&1
+org-admin ssh authorized-keys -o "$S/authorized_keys" 2>/dev/null
+run as ada credential-list -b timed -s active
+exits "credential-list over ssh" 0
+cp out active.list
+is "acme's active credentials of timed" "$(wc -l <active.list)" \
+    "$(org-admin credential list acme timed | awk -F '\t' '$7 == "active"' | wc -l)"
+run as ada credential-revoke -r "not allowed" "$(sed -n 1p active.list | cut -f 1)"
+exits "an issuer may not revoke: 77" 77
+refused "credential-list -d another database" 77 "option -d of credential-list" credential-list -d /tmp/x.db
+refused "credential-revoke of a word that is no id" 77 "is not a credential id" credential-revoke -r x ../credpipe.db
+# ssh joins its words with spaces: a value of two words is quoted for
+# credpipe-shell as well.
+as ada credential-list -b timed -s active | as ola credential-revoke -r "'exam annulled'" >revoked.ids 2>err
+rc=$?
+exits "an admin revokes what the member listed, over ssh" 0
+is "every listed one revoked" "$(wc -l <revoked.ids)" "$(wc -l <active.list)"
+is "none active left" "$(as ada credential-list -b timed -s active | wc -l)" 0
+is "the reason is the two words" "$(as ada credential-list -b timed -s revoked | cut -f 9 | sort -u)" "exam annulled"
+is "audited as ola" \
+    "$(org-admin log -o acme | awk -F '\t' '$4 == "credential revoke" && $2 == "ola@acme.example"' | wc -l)" \
+    "$(wc -l <active.list)"
 
 stop_sshd
 done_testing
