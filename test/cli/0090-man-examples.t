@@ -4,14 +4,14 @@
 #
 # The blocks run in a copy of one prepared directory: the database of an
 # organization "acme" with the badge "python-101", the member
-# ada@acme.example whose key is in CREDPIPE_API_KEY (and ada.key), the
-# roster roster.csv, its records.tsv and review.tsv, job 42 done with two
-# failures and its failed rows in retry.csv, a delivered credential.json
-# and a directory of them, credentials/, ada's SSH key ada.pub recorded as
-# key 1 and another of hers, ada-laptop.pub, not recorded yet, and an SMTP
-# server in CREDPIPE_SMTP_URL.  HOME is the directory (with its .ssh).  A
-# block that starts from nothing (org-admin init) runs in an empty
-# directory instead.
+# ada@acme.example, an admin, whose key is in CREDPIPE_API_KEY (and
+# ada.key), the roster roster.csv, its records.tsv and review.tsv, job 42
+# done with two failures and its failed rows in retry.csv, a delivered
+# credential.json and a directory of them, credentials/, ada's SSH key
+# ada.pub recorded as key 1 and another of hers, ada-laptop.pub, not
+# recorded yet, and an SMTP server in CREDPIPE_SMTP_URL.  HOME is the
+# directory (with its .ssh).  A block that starts from nothing
+# (org-admin init) runs in an empty directory instead.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/test/smtp/lib.sh"
 PATH=$TOP/scripts:$PATH
@@ -33,7 +33,7 @@ mkdir base
 		org-admin key generate acme
 		org-admin badge create -v 365 acme python-101 "Python 101"
 		org-admin badge create acme warmup "Warm-up"
-		org-admin member add acme ada@acme.example issuer
+		org-admin member add acme ada@acme.example admin
 		org-admin apikey create -r 1000 acme ada@acme.example >ada.key
 		ssh-keygen -q -t ed25519 -N '' -C ada@home -f ada &&
 		ssh-keygen -q -t ed25519 -N '' -C ada@laptop -f ada-laptop &&
