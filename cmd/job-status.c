@@ -199,8 +199,7 @@ ended(const struct store_job *j)
 
 /* Say, once a stall, why job j has made no progress. */
 static void
-stalled(struct store *s, const struct auth_who *who, const struct store_job *j,
-    int tty)
+stalled(struct store *s, const struct auth_who *who, const struct store_job *j)
 {
 	char err[AUTH_ERR_MAX], t[ISO_TIME_MAX];
 	long long claimed, due;
@@ -210,8 +209,6 @@ stalled(struct store *s, const struct auth_who *who, const struct store_job *j,
 	why = waiting(s, &who->org, j, err);
 	store_job_waits(s, j->id, &claimed, &due);
 	store_commit(s);
-	if (tty)
-		fputc('\n', stderr);
 	if (why)
 		warnx("job %lld waits: %s", j->id, why);
 	else if (claimed)
@@ -231,6 +228,7 @@ stalled(struct store *s, const struct auth_who *who, const struct store_job *j,
 static int
 watch(struct store *s, const struct auth_who *who, long long id)
 {
+	struct progress bar = PROGRESS_INIT(stderr);
 	int tty = isatty(STDERR_FILENO), still = 0;
 	long long last = -1;
 	struct store_job j;
@@ -243,12 +241,14 @@ watch(struct store *s, const struct auth_who *who, long long id)
 		store_commit(s);
 		done = j.total - j.pending;
 		still = done == last ? still + 1 : 0;
-		if (still == STALL_SECONDS && !ended(&j))
-			stalled(s, who, &j, tty);
+		if (still == STALL_SECONDS && !ended(&j)) {
+			progress_end(&bar);
+			stalled(s, who, &j);
+		}
 		if (tty) {
-			progress_bar(stderr, done, j.total);
-			fprintf(stderr, "%lld sent, %lld failed, %lld skipped ",
-			    j.sent, j.failed, j.skipped);
+			progress_draw(&bar, done, j.total, "%lld sent, %lld "
+			    "failed, %lld skipped", j.sent, j.failed,
+			    j.skipped);
 		} else if (done != last) {
 			fprintf(stderr, "job %lld: %s: %lld of %lld done: %lld "
 			    "sent, %lld failed, %lld skipped\n", j.id, j.status,
@@ -259,8 +259,7 @@ watch(struct store *s, const struct auth_who *who, long long id)
 			break;
 		sleep(1);
 	}
-	if (tty)
-		fputc('\n', stderr);
+	progress_end(&bar);
 	show(s, &who->org, &j);
 	return strcmp(j.status, "completed") == 0 && j.failed == 0 ? 0 :
 	    EXIT_NO;

@@ -2,11 +2,14 @@
 #define _GNU_SOURCE	/* program_invocation_short_name */
 #include <err.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
+#include "buf.h"
 #include "exitcodes.h"
 #include "util.h"
 #include "version.h"
@@ -73,17 +76,57 @@ close_stdout(void)
 		err(EXIT_IOERR, "stdout");
 }
 
-void
-progress_bar(FILE *f, long long done, long long total)
+/* The columns of the terminal f is, or 80 when it cannot tell. */
+static size_t
+columns(FILE *f)
 {
-	static const char bar[] = "##############################";
-	int width = (int)sizeof bar - 1;
-	int fill = total > 0 ? (int)(done * width / total) : width;
+	struct winsize w;
 
-	if (fill > width)
-		fill = width;
-	fprintf(f, "\r[%.*s%*s] %lld/%lld  ", fill, bar, width - fill, "",
-	    done, total);
+	if (ioctl(fileno(f), TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+		return w.ws_col;
+	return 80;
+}
+
+void
+progress_draw(struct progress *p, long long done, long long total,
+    const char *fmt, ...)
+{
+	static const char hashes[] = "##############################";
+	struct buf text = BUF_INIT, line = BUF_INIT;
+	size_t cols = columns(p->f), room = cols > 1 ? cols - 1 : 1;
+	size_t width = sizeof hashes - 1, fill, n;
+	va_list ap;
+
+	buf_printf(&text, " %lld/%lld  ", done, total);
+	va_start(ap, fmt);
+	buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	if (2 + width + text.len > room)
+		width = room > 2 + 10 + text.len ? room - 2 - text.len : 10;
+	fill = total <= 0 || done >= total ? width : done <= 0 ? 0 :
+	    (size_t)(done * (long long)width / total);
+	buf_printf(&line, "\r[%.*s%*s]%s", (int)fill, hashes,
+	    (int)(width - fill), "", text.p);
+	if (line.len - 1 > room)
+		line.p[line.len = 1 + room] = '\0';
+	n = line.len - 1;
+	if (p->shown > room)
+		p->shown = room;
+	if (p->shown > n)
+		buf_printf(&line, "%*s", (int)(p->shown - n), "");
+	fputs(line.p, p->f);
+	fflush(p->f);
+	p->shown = n;
+	buf_release(&text);
+	buf_release(&line);
+}
+
+void
+progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputc('\n', p->f);
+	p->shown = 0;
 }
 
 int

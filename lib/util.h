@@ -42,9 +42,31 @@ void close_stdout(void);
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
-/* Start a progress line on a terminal: "\r[####      ] done/total  ",
- * a bar 30 wide; the caller writes the rest of the line. */
-void progress_bar(FILE *f, long long done, long long total);
+/*
+ * A progress line on a terminal, redrawn in place:
+ *
+ *	[#########                     ] 90/300  90 sent, 0 failed
+ *
+ * Each draw starts with a carriage return, fits the line to the
+ * terminal's width less one column, so that it never wraps (the bar
+ * gives up columns first, down to 10, then the text is cut), and writes
+ * spaces over whatever a longer line before it left.  Plain text: no
+ * escape sequence, so it reads the same on any terminal.  Anything else
+ * written to the terminal while a line is open goes after progress_end.
+ */
+struct progress {
+	FILE *f;		/* the terminal it is drawn on */
+	size_t shown;		/* columns of the line on screen; 0: none */
+};
+
+#define PROGRESS_INIT(f) { (f), 0 }
+
+/* Draw the bar of done out of total and, after it, printf-style text. */
+void progress_draw(struct progress *p, long long done, long long total,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* End the line on screen, if one is open, with a newline. */
+void progress_end(struct progress *p);
 
 /* Room for a time as ISO 8601 UTC, "2026-11-25T21:36:03Z", with NUL. */
 #define ISO_TIME_MAX 21

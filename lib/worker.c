@@ -83,12 +83,14 @@ struct run {
 	long long renew_ms;		/* when the leases are next renewed */
 	long long done, sent, deferred, failed, skipped, cancelled;
 	long long lost;
-	long long due;			/* due when the run started */
+	long long due;			/* due when the run started, up to -n */
 	long long *warned;		/* organizations warned of */
 	size_t nwarned;
 	time_t start;
 	int down;			/* the transport is unavailable */
-	int tty;
+	int tty;			/* -v draws a bar on stderr */
+	struct progress bar;
+	long long drawn_ms;		/* when the bar was last drawn */
 };
 
 static volatile sig_atomic_t stopping;
@@ -231,25 +233,38 @@ backoff(const struct worker_options *o, int attempts)
 	return d < o->backoff_max ? d : o->backoff_max;
 }
 
+/*
+ * -v: on a terminal, the bar, redrawn in place; otherwise a line per
+ * batch.  The last call, either way, ends with the line "job-worker:
+ * done: ..." (job-worker(1)).
+ */
 static void
 progress(struct run *r, int last)
 {
 	if (!r->o->verbose)
 		return;
 	if (r->tty) {
-		progress_bar(stderr, r->done, r->due > r->done ? r->due :
-		    r->done);
-		fprintf(stderr, "%lld sent, %lld deferred, %lld failed, %lld "
-		    "skipped ", r->sent, r->deferred, r->failed, r->skipped);
-		if (last)
-			fputc('\n', stderr);
-	} else {
-		fprintf(stderr, "job-worker: %s%lld item%s: %lld sent, %lld "
-		    "deferred, %lld failed, %lld skipped, %lld cancelled\n",
-		    last ? "done: " : "", r->done, r->done == 1 ? "" : "s",
-		    r->sent, r->deferred, r->failed, r->skipped,
-		    r->cancelled);
+		progress_draw(&r->bar, r->done, r->due > r->done ? r->due :
+		    r->done, "%lld sent, %lld deferred, %lld failed, %lld "
+		    "skipped", r->sent, r->deferred, r->failed, r->skipped);
+		r->drawn_ms = mono_ms();
+		if (!last)
+			return;
+		progress_end(&r->bar);
 	}
+	fprintf(stderr, "job-worker: %s%lld item%s: %lld sent, %lld "
+	    "deferred, %lld failed, %lld skipped, %lld cancelled\n",
+	    last ? "done: " : "", r->done, r->done == 1 ? "" : "s", r->sent,
+	    r->deferred, r->failed, r->skipped, r->cancelled);
+}
+
+/* On a terminal the bar moves within a batch too, as results come, up
+ * to ten times a second. */
+static void
+progress_tick(struct run *r)
+{
+	if (r->o->verbose && r->tty && mono_ms() - r->drawn_ms >= 100)
+		progress(r, 0);
 }
 
 /* The lease of a slot was found taken over: drop what it would record. */
@@ -257,10 +272,12 @@ static void
 lose(struct run *r, struct slot *sl)
 {
 	r->lost++;
-	if (r->o->verbose)
+	if (r->o->verbose) {
+		progress_end(&r->bar);
 		warnx("item %lld (job %lld, row %lu): another worker took it "
 		    "over; its result is left to that worker", sl->item.id,
 		    sl->item.job_id, sl->item.row);
+	}
 	if (sl->state == SLOT_ON_WIRE)
 		sl->lost = 1;
 	else
@@ -278,6 +295,7 @@ warn_waiting(struct run *r, long long org_id, const char *why)
 			return;
 	r->warned = xrealloc(r->warned, (r->nwarned + 1) * sizeof *r->warned);
 	r->warned[r->nwarned++] = org_id;
+	progress_end(&r->bar);
 	warnx("%s; its items wait", why);
 }
 
@@ -577,6 +595,7 @@ deliver_batch(struct run *r)
 		inflight = transport_poll(r->t, wait > 0 ? wait : 0);
 		record_done(r, r->o->connections > inflight ?
 		    r->o->connections - inflight : 0);
+		progress_tick(r);
 	}
 	record_done(r, 0);
 	for (i = 0; i < r->n; i++)
@@ -621,6 +640,7 @@ worker_run(const struct worker_options *o)
 	r.o = o;
 	r.start = time(NULL);
 	r.tty = isatty(STDERR_FILENO);
+	r.bar = (struct progress)PROGRESS_INIT(stderr);
 	r.t = open_transport(o);
 	if ((rc = sign_master_load(o->master, &m, err)) != 0)
 		errx(rc, "%s", err);
@@ -640,6 +660,10 @@ worker_run(const struct worker_options *o)
 	sigaction(SIGTERM, &sa, NULL);
 
 	r.due = store_items_due(r.s, o->job, store_now());
+	if (o->max_items && r.due > o->max_items)
+		r.due = o->max_items;
+	if (r.tty)
+		progress(&r, 0);
 	while (!time_up(&r) && !r.down) {
 		long long now, want = o->batch, t;
 
