@@ -100,6 +100,9 @@ read_ids(struct buf *ids, unsigned long **lines)
 		if (memchr(line, '\0', len))
 			errx(EXIT_DATAERR, "stdin:%lu: a NUL byte; nothing was "
 			    "revoked", rr.line);
+		if (memchr(line, '\r', len))
+			errx(EXIT_DATAERR, "stdin:%lu: a carriage return (CRLF "
+			    "line ends?); nothing was revoked", rr.line);
 		line[strcspn(line, "\t")] = '\0';
 		if (line[strspn(line, " ")] == '\0')
 			continue;

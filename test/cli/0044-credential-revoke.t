@@ -97,6 +97,10 @@ has "it is no such credential to acme" err "stdin:700: no such credential"
 run credential-revoke -k ann.key -r "exam annulled" "$(sed -n 1p s.revoked | cut -f 1)"
 exits "one revoked already: 65" 65
 has "saying so, and -f" err "argument 1: $(sed -n 1p s.revoked | cut -f 1) is revoked already; nothing was revoked (-f skips those)"
+sed 's/$/\r/' targets >crlf
+run credential-revoke -k ann.key <crlf
+exits "CRLF line ends: 65" 65
+has "saying so" err "stdin:1: a carriage return (CRLF line ends?); nothing was revoked"
 run credential-revoke -k ann.key -r "bad$(printf '\033')[2J" <targets
 exits "a reason with a control character: 64" 64
 dump >after
