@@ -5,6 +5,10 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Set, make install installs the examples and the systemd units there too
+# (the package does: debian/rules); empty, it leaves them out.
+EXAMPLESDIR ?=
+SYSTEMDUNITDIR ?=
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -Ilib -MMD -MP \
@@ -26,6 +30,8 @@ endif
 CMDS := $(notdir $(basename $(wildcard cmd/*.c)))
 MANS := $(wildcard man/*.[1-8])
 SCRIPTS = scripts/bulk-issue scripts/retry-failed
+EXAMPLES := $(wildcard examples/*)
+SYSTEMD_UNITS = examples/credpipe-worker.service examples/credpipe-worker.timer
 LIBOBJ := $(patsubst %.c,$(B)/%.o,$(wildcard lib/*.c))
 UNITS := $(notdir $(basename $(wildcard test/unit/check_*.c)))
 BINS := $(CMDS:%=$(B)/bin/%)
@@ -39,8 +45,15 @@ FUZZERS = roster credential record mime smtpreply
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev zlib1g-dev check \
 	mandoc perl sqlite3 binutils clang libclang-rt-14-dev \
 	libcurl4-openssl-dev python3-aiosmtpd openssl time \
-	openssh-server openssh-client
+	openssh-server openssh-client tmux
 NODE_DEBS = nodejs npm
+# What `make deb` needs besides: the tools of a package build, lintian,
+# and the Build-Depends of debian/control; and what `make deb-test` needs
+# to try the package: man(1), the test SMTP server, prove.
+DEB_DEBS = dpkg-dev debhelper lintian $(shell sed -n \
+	's/^Build-Depends: //p' debian/control | \
+	sed 's/debhelper-compat[^,]*//' | tr -d ,)
+DEB_TEST_DEBS = man-db python3-aiosmtpd perl
 
 all: $(BINS)
 
@@ -166,32 +179,85 @@ install: all
 	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+ifneq ($(EXAMPLESDIR),)
+	mkdir -p $(DESTDIR)$(EXAMPLESDIR)
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(EXAMPLESDIR)/
+	for u in $(SYSTEMD_UNITS); do \
+		$(INSTALL_UNIT) $$u >$(DESTDIR)$(EXAMPLESDIR)/$${u##*/} || \
+		exit 1; done
+endif
+ifneq ($(SYSTEMDUNITDIR),)
+	mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(SYSTEMD_UNITS); do f=$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; \
+		$(INSTALL_UNIT) $$u >$$f && chmod 644 $$f || exit 1; done
+endif
+
+# The service's ExecStart names the job-worker of the install.
+INSTALL_UNIT = sed 's|^ExecStart=/usr/local/bin/|ExecStart=$(BINDIR)/|'
+
+# The Debian package, built by dpkg-buildpackage in build/deb from what
+# is committed (DEB_TREE, default HEAD), so that nothing of the working
+# tree's builds gets in; its version, debian/changelog's, must be that of
+# lib/version.h, and lintian must find no error in it.
+DEB_TREE ?= HEAD
+VERSION = $(shell git show $(DEB_TREE):lib/version.h | \
+	sed -n 's/^\#define CREDPIPE_VERSION "\(.*\)"$$/\1/p')
+DEBDIR = build/deb
+DEBSRC = $(DEBDIR)/credpipe-$(VERSION)
+DEB = $(DEBDIR)/credpipe_$(VERSION)_$(shell dpkg --print-architecture).deb
+deb: deb-deps
+	rm -rf $(DEBDIR) && mkdir -p $(DEBSRC)
+	git archive $(DEB_TREE) | tar -x -C $(DEBSRC)
+	@v=$$(cd $(DEBSRC) && dpkg-parsechangelog -S Version) && \
+	if [ "$$v" != "$(VERSION)" ]; then \
+		echo "make deb: debian/changelog is at $$v but" \
+			"lib/version.h at $(VERSION) (in $(DEB_TREE)):" \
+			"add an entry for $(VERSION) to debian/changelog" >&2; \
+		exit 1; fi
+	cd $(DEBSRC) && dpkg-buildpackage -us -uc -b -jauto
+	lintian --fail-on error $(DEB)
+
+# The package on this machine, as root (test/deb/install.t): dpkg -i,
+# the account and its directory, man, the demo and the crontab's line
+# with the installed commands, then dpkg --purge, which leaves the data.
+deb-test: deb
+	@missing=; $(call apt_missing,$(DEB_TEST_DEBS)); $(apt_install)
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo env TOP=$(CURDIR) DEB=$(abspath $(DEB)) \
+		prove -v test/deb/install.t </dev/null
 
 demo: deps
 	$(MAKE) all
 	sh scripts/demo
 
-# Install the Debian packages that are missing, saying which.
-deps:
-	@missing=; for p in $(DEBS); do \
+# Install the Debian packages that are missing, saying which:
+# $(call apt_missing,PACKAGES) adds to $$missing those not installed, and
+# $(apt_install) installs them.
+apt_missing = for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 			grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	command -v node >/dev/null && command -v npm >/dev/null || \
-		missing="$$missing $(NODE_DEBS)"; \
-	if [ -n "$$missing" ]; then \
-		echo "make deps: installing$$missing"; \
+	done
+apt_install = if [ -n "$$missing" ]; then \
+		echo "make $@: installing$$missing"; \
 		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install \
 			-q -y --no-install-recommends $$missing; \
 	fi
+deps:
+	@missing=; $(call apt_missing,$(DEBS)); \
+	command -v node >/dev/null && command -v npm >/dev/null || \
+		missing="$$missing $(NODE_DEBS)"; \
+	$(apt_install)
+
+deb-deps:
+	@missing=; $(call apt_missing,$(DEB_DEBS)); $(apt_install)
 
 clean:
 	rm -rf build
 
 .PHONY: all test check fuzz fuzz-run $(FUZZERS:%=fuzz-%) bench stress \
-	install demo deps clean
+	install deb deb-test demo deps deb-deps clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
