@@ -1,5 +1,5 @@
 /* version.h: the version of credpipe, which -V prints and the Debian
- * package carries (debian/changelog must agree: test/cli/0001-man.t). */
+ * package carries (debian/changelog must agree: make deb checks it). */
 #ifndef CREDPIPE_VERSION_H
 #define CREDPIPE_VERSION_H
 
