@@ -85,35 +85,51 @@ recheck(struct classify *c, const struct record *in)
 	return 0;
 }
 
+enum record_status
+classify_latest(const struct store_latest *l, long long now)
+{
+	if (!l)
+		return RECORD_NEW;
+	if (l->revoked)
+		return RECORD_REVOKED;
+	if (!l->expires)
+		return RECORD_ACTIVE_NONEXPIRING;
+	if (l->expires <= now)
+		return RECORD_EXPIRED;
+	return RECORD_ACTIVE_TIMEBOUND;
+}
+
 /* The class the latest credential gives, and its detail. */
 static enum record_status
 by_latest(struct classify *c, const char *email)
 {
 	struct store_latest l;
 	char a[ISO_TIME_MAX], b[ISO_TIME_MAX];
+	enum record_status st;
 
 	if (store_cred_latest(c->s, c->org_id, c->badge_id, email, &l) != 0)
-		return RECORD_NEW;
+		return classify_latest(NULL, c->now);
+	st = classify_latest(&l, c->now);
 	snprintf(c->prior, sizeof c->prior, "%s", l.id);
 	iso_time(l.issued, a);
-	if (l.revoked) {
-		iso_time(l.revoked, b);
+	iso_time(l.revoked ? l.revoked : l.expires, b);
+	switch (st) {
+	case RECORD_REVOKED:
 		buf_printf(&c->detail, "%s issued %s, revoked %s%s%s", l.id,
 		    a, b, l.reason[0] ? ": " : "", l.reason);
-		return RECORD_REVOKED;
-	}
-	if (!l.expires) {
+		break;
+	case RECORD_ACTIVE_NONEXPIRING:
 		buf_printf(&c->detail, "%s issued %s, does not expire", l.id,
 		    a);
-		return RECORD_ACTIVE_NONEXPIRING;
-	}
-	iso_time(l.expires, b);
-	if (l.expires <= c->now) {
+		break;
+	case RECORD_EXPIRED:
 		buf_printf(&c->detail, "%s issued %s, expired %s", l.id, a, b);
-		return RECORD_EXPIRED;
+		break;
+	default:
+		buf_printf(&c->detail, "%s issued %s, expires %s", l.id, a, b);
+		break;
 	}
-	buf_printf(&c->detail, "%s issued %s, expires %s", l.id, a, b);
-	return RECORD_ACTIVE_TIMEBOUND;
+	return st;
 }
 
 void

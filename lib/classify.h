@@ -51,6 +51,13 @@ struct classify_totals {
 
 struct classify;
 
+/* The table above, once, for every caller that decides by the latest
+ * credential (recipient-check and bulk-submit here; the worker again
+ * when it issues): the class that credential l gives at Unix time now,
+ * or RECORD_NEW when l is NULL (none). */
+enum record_status classify_latest(const struct store_latest *l,
+    long long now);
+
 /* Classify against badge_id of organization o (its quota included), as
  * of Unix time now.  Never NULL. */
 struct classify *classify_new(struct store *s, const struct store_org *o,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify.h"
 #include "credential.h"
 #include "issue.h"
 #include "util.h"
@@ -170,35 +171,35 @@ decide(struct issuer *is, const struct store_item *it, long long now,
 {
 	struct store_latest l;
 	char when[ISO_TIME_MAX];
+	enum record_status st;
 
 	prior[0] = '\0';
 	if (store_cred_latest(is->s, it->org_id, it->badge_id, it->email,
 	    &l) != 0)
-		return "new";
+		return record_status_name(classify_latest(NULL, now));
+	st = classify_latest(&l, now);
 	iso_time(l.issued, when);
-	if (l.revoked) {
+	if (st == RECORD_REVOKED) {
 		/* A renewal that was never delivered leaves its predecessor
 		 * active: the fresh one replaces that. */
 		store_cred_held(is->s, it->org_id, it->badge_id, it->email, now,
 		    prior);
-		return "revoked";
+		return record_status_name(st);
 	}
-	if (l.expires && l.expires <= now) {
-		snprintf(prior, 64, "%s", l.id);
-		return "expired";
-	}
-	if (l.issued > it->submitted) {
+	/* Active: one issued since the job was submitted (by another job)
+	 * is not renewed again, whatever its kind. */
+	if (st != RECORD_EXPIRED && l.issued > it->submitted) {
 		say(r, ISSUE_SKIP, "holds %s, issued %s, after this job was "
 		    "submitted", l.id, when);
 		return NULL;
 	}
-	if (!l.expires) {
+	if (st == RECORD_ACTIVE_NONEXPIRING) {
 		say(r, ISSUE_SKIP, "holds %s, issued %s, which does not "
 		    "expire", l.id, when);
 		return NULL;
 	}
 	snprintf(prior, 64, "%s", l.id);
-	return "active-timebound";
+	return record_status_name(st);
 }
 
 void

@@ -94,6 +94,26 @@ one(struct classify *c, unsigned long row, enum record_status in,
 
 #define ID(n) "urn:uuid:00000000-0000-4000-8000-00000000000" #n
 
+/* The table itself, on its own: its order (revoked before expiry) and
+ * its one boundary (an expiry at now is past). */
+START_TEST(latest_table)
+{
+	struct store_latest l = { .issued = 100 };
+
+	ck_assert_int_eq(classify_latest(NULL, 1000), RECORD_NEW);
+	ck_assert_int_eq(classify_latest(&l, 1000),
+	    RECORD_ACTIVE_NONEXPIRING);
+	l.expires = 1000;
+	ck_assert_int_eq(classify_latest(&l, 1000), RECORD_EXPIRED);
+	ck_assert_int_eq(classify_latest(&l, 999), RECORD_ACTIVE_TIMEBOUND);
+	l.revoked = 500;
+	ck_assert_int_eq(classify_latest(&l, 999), RECORD_REVOKED);
+	ck_assert_int_eq(classify_latest(&l, 2000), RECORD_REVOKED);
+	l.expires = 0;
+	ck_assert_int_eq(classify_latest(&l, 2000), RECORD_REVOKED);
+}
+END_TEST
+
 START_TEST(latest_decides)
 {
 	const struct classify_totals *t;
@@ -241,6 +261,7 @@ suite(void)
 	TCase *tc = tcase_create("classify");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, latest_table);
 	tcase_add_test(tc, latest_decides);
 	tcase_add_test(tc, checked_again);
 	tcase_add_test(tc, quota_in_row_order);
