@@ -1,9 +1,9 @@
 /*
- * store.h: the SQLite file that every command after csv-validate shares.
+ * store.h: the database that every command after csv-validate shares.
  *
- * All SQL of credpipe lives behind this header (lib/store*.c); no command
- * includes sqlite3.h.  That keeps one place to change when a second engine
- * arrives.
+ * All SQL of credpipe lives behind this header; the SQLite store is in
+ * lib/store_sqlite*.c and no other file includes sqlite3.h.  That keeps
+ * one place to change when a second engine arrives.
  *
  * The file is created mode 0600 (its -wal and -shm files inherit that
  * mode), runs in WAL mode with foreign keys on and synchronous=FULL, so

@@ -17,7 +17,7 @@
 #include "json.h"
 #include "sign.h"
 #include "store.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "unit.h"
 
 #define NORGS 40

@@ -14,7 +14,7 @@
 
 #include "auth.h"
 #include "store.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/check_jobs.XXXXXX";

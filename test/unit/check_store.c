@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "sign.h"
 #include "store.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/check_store.XXXXXX";

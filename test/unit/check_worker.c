@@ -14,7 +14,7 @@
 
 #include "sign.h"
 #include "store.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "unit.h"
 #include "worker.h"
 

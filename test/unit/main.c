@@ -17,7 +17,7 @@
 #include "json.h"
 #include "multibase.h"
 #include "sign.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "unit.h"
 
 int

@@ -1,14 +1,14 @@
 /*
- * store_job.c: what bulk submission writes: jobs and their items, quota
- * reservations, and the API keys' rate buckets.  The contract is in
- * store.h.
+ * store_sqlite_job.c: what bulk submission writes: jobs and their items,
+ * quota reservations, and the API keys' rate buckets.  The contract is
+ * in store.h.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "util.h"
 
 long long

@@ -1,14 +1,14 @@
 /*
- * store_status.c: the status lists of organizations, which entry each
- * credential has, and what a publication of a list needs.  The contract
- * is in store.h.
+ * store_sqlite_status.c: the status lists of organizations, which entry
+ * each credential has, and what a publication of a list needs.  The
+ * contract is in store.h.
  */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bitstring.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 
 /* Start a list of org_id for key_id under base; return its id and write
  * its seed into seed. */

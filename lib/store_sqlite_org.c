@@ -1,12 +1,12 @@
 /*
- * store_org.c: organizations, their signing keys, badges, members and API
- * keys, and the credentials list of org-admin.  The contract is in
- * store.h.
+ * store_sqlite_org.c: organizations, their signing keys, badges, members
+ * and API keys, and the credentials list of org-admin.  The contract is
+ * in store.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "util.h"
 
 /* Organizations. */

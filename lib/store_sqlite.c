@@ -1,6 +1,7 @@
 /*
- * store.c: opening the database, the schema and its migrations, and the
- * helpers the other lib/store*.c files use.  The contract is in store.h.
+ * store_sqlite.c: opening the SQLite database, the schema and its
+ * migrations, and the helpers the other lib/store_sqlite*.c files use.
+ * The contract is in store.h.
  *
  * The schema is versioned with PRAGMA user_version.  migrations[i] takes
  * a database from version i to i + 1; store_open applies the missing ones
@@ -21,7 +22,7 @@
 #include "buf.h"
 #include "exitcodes.h"
 #include "files.h"
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "util.h"
 
 /* "CRDP": marks the file as a credpipe database. */

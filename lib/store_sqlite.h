@@ -1,8 +1,9 @@
 /*
- * store_impl.h: what the lib/store*.c files share and nothing else sees.
+ * store_sqlite.h: what the lib/store_sqlite*.c files share, and the unit
+ * tests that look inside the file; no command sees it.
  */
-#ifndef CREDPIPE_STORE_IMPL_H
-#define CREDPIPE_STORE_IMPL_H
+#ifndef CREDPIPE_STORE_SQLITE_H
+#define CREDPIPE_STORE_SQLITE_H
 
 #include <sqlite3.h>
 

@@ -1,12 +1,12 @@
 /*
- * store_cred.c: credentials as org-admin sees them: list, show, revoke.
- * The contract is in store.h.
+ * store_sqlite_cred.c: credentials as org-admin and the members see them:
+ * list, show, revoke.  The contract is in store.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "store_sqlite.h"
 #include "util.h"
 #include "uuid.h"
 
