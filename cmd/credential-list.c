@@ -48,32 +48,49 @@ parse_when(int opt, const char *s)
 	return t;
 }
 
+/* The lines to print, written out FLUSH_AT bytes at a time. */
+static struct buf out = BUF_INIT;
+#define FLUSH_AT 65536
+
+static void
+flush(void)
+{
+	if (out.len && fwrite(out.p, 1, out.len, stdout) != out.len)
+		err(EXIT_IOERR, "stdout");
+	buf_reset(&out);
+}
+
 static void
 print_cred(const struct store_cred *c, void *arg)
 {
 	struct store_cred_filter *f = arg;
 	char i[ISO_TIME_MAX], e[ISO_TIME_MAX], r[ISO_TIME_MAX];
-	static struct buf b = BUF_INIT;
 
-	buf_reset(&b);
 	iso_time(c->issued, i);
 	if (c->expires)
 		iso_time(c->expires, e);
 	if (c->revoked)
 		iso_time(c->revoked, r);
-	buf_adds(&b, c->id);
-	buf_addc(&b, '\t');
-	record_escape(&b, c->badge_slug);
-	buf_addc(&b, '\t');
-	record_escape(&b, c->email);
-	buf_addc(&b, '\t');
-	record_escape(&b, c->name);
-	buf_printf(&b, "\t%s\t%s\t%s\t%s\t", i, c->expires ? e : "-",
-	    store_cred_state(c, f->now), c->revoked ? r : "-");
-	record_escape(&b, c->revoke_reason);
-	buf_addc(&b, '\n');
-	if (fwrite(b.p, 1, b.len, stdout) != b.len)
-		err(EXIT_IOERR, "stdout");
+	buf_adds(&out, c->id);
+	buf_addc(&out, '\t');
+	record_escape(&out, c->badge_slug);
+	buf_addc(&out, '\t');
+	record_escape(&out, c->email);
+	buf_addc(&out, '\t');
+	record_escape(&out, c->name);
+	buf_addc(&out, '\t');
+	buf_adds(&out, i);
+	buf_addc(&out, '\t');
+	buf_adds(&out, c->expires ? e : "-");
+	buf_addc(&out, '\t');
+	buf_adds(&out, store_cred_state(c, f->now));
+	buf_addc(&out, '\t');
+	buf_adds(&out, c->revoked ? r : "-");
+	buf_addc(&out, '\t');
+	record_escape(&out, c->revoke_reason);
+	buf_addc(&out, '\n');
+	if (out.len >= FLUSH_AT)
+		flush();
 }
 
 int
@@ -132,6 +149,7 @@ main(int argc, char *argv[])
 	f.now = store_now();
 	store_begin_read(s);
 	store_cred_query(s, &f, print_cred, &f);
+	flush();
 	store_commit(s);
 	close_stdout();
 	if (badge)

@@ -178,6 +178,14 @@ civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* v, 0 to 99, as two digits at p. */
+static void
+two_digits(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void
 iso_time(long long t, char out[ISO_TIME_MAX])
 {
@@ -186,10 +194,29 @@ iso_time(long long t, char out[ISO_TIME_MAX])
 	int y, m, d;
 
 	civil_from_days(days, &y, &m, &d);
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	memcpy(out, tmp, ISO_TIME_MAX - 1);
-	out[ISO_TIME_MAX - 1] = '\0';
+	if (t < 0 || y > 9999) {
+		snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y,
+		    m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
+		    (int)(secs % 60));
+		memcpy(out, tmp, ISO_TIME_MAX - 1);
+		out[ISO_TIME_MAX - 1] = '\0';
+		return;
+	}
+	/* By hand: the lists of a million credentials print three a line. */
+	two_digits(out, y / 100);
+	two_digits(out + 2, y % 100);
+	out[4] = '-';
+	two_digits(out + 5, m);
+	out[7] = '-';
+	two_digits(out + 8, d);
+	out[10] = 'T';
+	two_digits(out + 11, (int)(secs / 3600));
+	out[13] = ':';
+	two_digits(out + 14, (int)(secs / 60 % 60));
+	out[16] = ':';
+	two_digits(out + 17, (int)(secs % 60));
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 /* The n digits at s as a number, or -1. */
