@@ -26,12 +26,12 @@
 #include "image.h"
 #include "mime.h"
 #include "multibase.h"
+#include "names.h"
 #include "record.h"
 #include "sign.h"
 #include "sshkey.h"
 #include "status.h"
 #include "store.h"
-#include "utf8.h"
 #include "util.h"
 
 static const char *db_path;
@@ -242,30 +242,20 @@ need_args(int argc, int min, int max)
 static void
 check_slug(const char *what, const char *s)
 {
-	size_t i, n = strlen(s);
+	const char *why = names_check_slug(s);
 
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || (s[i] == '-' && i > 0)))
-			break;
-	if (n == 0 || n > 64 || i < n)
-		bad("%s '%s': use 1 to 64 lowercase letters, digits and "
-		    "hyphens, not starting with a hyphen", what, s);
+	if (why)
+		bad("%s '%s': %s", what, s, why);
 }
 
 /* A name shown to people: one line of UTF-8, 1 to 256 characters. */
 static void
 check_name(const char *what, const char *s)
 {
-	size_t n = strlen(s);
-	int partial;
+	const char *why = names_check_line(s);
 
-	if (utf8_check(s, n, &partial) != n)
-		bad("%s is not UTF-8", what);
-	if (n == 0 || utf8_count(s, n) > 256)
-		bad("%s must have 1 to 256 characters", what);
-	if (utf8_find_control(s, n))
-		bad("%s must not hold control characters", what);
+	if (why)
+		bad("%s %s", what, why);
 }
 
 /* A mail template: only the placeholders the worker fills in, each
@@ -312,9 +302,9 @@ get_badge(const struct store_org *o, const char *slug, struct store_badge *b)
 static char *
 get_email(const char *s)
 {
-	char why[EMAIL_WHY_MAX], *e = xstrdup(s);
+	char why[EMAIL_WHY_MAX], *e = names_email(s, why);
 
-	if (email_check(e, strlen(e), why) != 0)
+	if (!e)
 		bad("'%s': %s", s, why);
 	return e;
 }
@@ -323,16 +313,10 @@ get_email(const char *s)
 static void
 check_lines(const char *what, const char *s)
 {
-	const char *c = s;
-	size_t n = strlen(s);
-	int partial;
+	const char *why = names_check_lines(s);
 
-	if (utf8_check(s, n, &partial) != n)
-		bad("%s is not UTF-8", what);
-	while ((c = utf8_find_control(c, n - (size_t)(c - s))) && *c == '\n')
-		c++;
-	if (c)
-		bad("%s must not hold control characters but line ends", what);
+	if (why)
+		bad("%s %s", what, why);
 }
 
 /* Where an image may come from: a file, or a URL (or data: URI) as it
@@ -1324,23 +1308,6 @@ import_time(unsigned long line, const char *what, const char *s, int none)
 	return t;
 }
 
-/* "urn:uuid:" and 36 characters of a UUID, in lowercase. */
-static int
-valid_urn(const char *s)
-{
-	size_t i;
-
-	if (strncmp(s, "urn:uuid:", 9) != 0 || strlen(s) != 45)
-		return 0;
-	for (i = 9; i < 45; i++) {
-		int dash = i == 17 || i == 22 || i == 27 || i == 32;
-
-		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * credential import: one credential a line, TAB-separated, escaped as in
  * a record stream: badge, email, name, issued, expires, revoked, and,
@@ -1372,7 +1339,7 @@ import(const struct store_org *o, struct buf *ids)
 			    "name, issued, expires, revoked[, reason[, id]], "
 			    "TAB-separated", n, nf < 0 ? "bad escape or too "
 			    "many fields" : "too few fields");
-		if (nf == 8 && !valid_urn(f[7]))
+		if (nf == 8 && !names_is_credential_id(f[7]))
 			bad("stdin:%lu: id '%s' is not urn:uuid: and a UUID",
 			    n, f[7]);
 		if (nf == 8)
