@@ -83,11 +83,11 @@ is "the next line is the done line, not the rest of the bar" \
 # stall hint on a line of its own, the job shown at the end.
 submit 400
 term_start s1 100 "job-status -k acme.key -w $job"
-sleep 1.5
+sleep 2.5
 job-worker -n 100 -M md 2>/dev/null
-sleep 1.5
+sleep 2.5		# job-status looks once a second
 job-worker -n 100 -M md 2>/dev/null
-sleep 12		# no progress for more than 10 s: the hint
+sleep 14		# no progress for more than 10 s: the hint
 job-worker -M md 2>/dev/null
 term_end s1
 is "job-status -w on a terminal: exit 0, completed" "$rc" 0
