@@ -71,141 +71,48 @@ static const char default_body[] =
     "Credential: {{credential_id}}\n"
     "Valid until: {{valid_until}}\n";
 
-static const char usage_text[] =
-	    "usage: org-admin [-d db] [-k keyfile] init\n"
-	    "       org-admin [-d db] org create [-p plan] slug name\n"
-	    "       org-admin [-d db] org list\n"
-	    "       org-admin [-d db] org show slug\n"
-	    "       org-admin [-d db] org approve [-u] slug\n"
-	    "       org-admin [-d db] org plan slug plan\n"
-	    "       org-admin [-d db] org quota slug count | default\n"
-	    "       org-admin [-d db] org sender slug address [name]\n"
-	    "       org-admin [-d db] org status-url slug url | none\n"
-	    "       org-admin [-d db] org set slug field value\n"
-	    "       org-admin [-d db] [-k keyfile] key generate org\n"
-	    "       org-admin [-d db] key list org\n"
-	    "       org-admin [-d db] badge create [-b body] [-c criteria] "
-	    "[-D description] [-I url] [-i file] [-s subject] [-t type] "
-	    "[-v days] org slug name\n"
-	    "       org-admin [-d db] badge list org\n"
-	    "       org-admin [-d db] badge show org slug\n"
-	    "       org-admin [-d db] badge set org slug field value\n"
-	    "       org-admin [-d db] member add org email role\n"
-	    "       org-admin [-d db] member remove org email\n"
-	    "       org-admin [-d db] member list org\n"
-	    "       org-admin [-d db] member sshkey add [-r rate] org email "
-	    "file\n"
-	    "       org-admin [-d db] member sshkey list org [email]\n"
-	    "       org-admin [-d db] member sshkey remove org id | "
-	    "fingerprint\n"
-	    "       org-admin [-d db] ssh authorized-keys [-o file] [-s shell]"
-	    "\n"
-	    "       org-admin [-d db] apikey create [-r rate] org email\n"
-	    "       org-admin [-d db] apikey list org\n"
-	    "       org-admin [-d db] apikey revoke prefix\n"
-	    "       org-admin [-d db] apikey check\n"
-	    "       org-admin [-d db] credential list org [badge]\n"
-	    "       org-admin [-d db] credential show [-j] id\n"
-	    "       org-admin [-d db] credential revoke [-r reason] id\n"
-	    "       org-admin [-d db] credential import org\n"
-	    "       org-admin [-d db] job list [org]\n"
-	    "       org-admin [-d db] job show id\n"
-	    "       org-admin [-d db] job cancel id\n"
-	    "       org-admin [-d db] [-k keyfile] status publish [-o dir] org\n"
-	    "       org-admin [-d db] log [-n count] [-o org]\n";
+/*
+ * The commands: a noun ("org"), the verbs it takes ("create"), and under
+ * member a verb that is a noun again ("sshkey").  A command that runs
+ * takes the options of opts, in getopt's terms (NULL: none, so that an
+ * operand may begin with '-'), then min to max operands, which fn gets
+ * NULL-terminated; the options reach it, in their order, through
+ * next_opt.  The usage, the usage of one command, the words a noun takes
+ * and the dispatch all read this one tree (the tables after the
+ * commands), so they cannot disagree.
+ */
+struct cmd {
+	const char *name;		/* the word */
+	const char *opts;		/* getopt's options, or NULL */
+	int min, max;			/* how many operands */
+	void (*fn)(char **argv);	/* NULL when sub */
+	const char *args;		/* its usage line after the words */
+	int master;			/* reads the master key: -k */
+	const struct cmd *sub;		/* the words that may follow, ending
+					 * in a NULL name; or NULL */
+};
 
-/* The command's words, for messages: "org" and "create". */
+/* The words of the command asked for, for messages: "org" and "create". */
 static const char *noun, *verb;
-
-static void usage(int status) __attribute__((noreturn));
-
-static void
-usage(int status)
-{
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status);
-}
 
 static void usage_of(void) __attribute__((noreturn));
 
-/* Whether the list "a, b, c" in b holds the word w of n bytes. */
+/* The options the command that runs was given, in their order. */
+static struct opt {
+	int c;
+	char *arg;		/* its value; NULL for a flag */
+} *opts;
+static size_t nopts, optnext;
+
+/* The next option the command was given, with its value in *arg; 0
+ * after the last. */
 static int
-listed(const struct buf *b, const char *w, size_t n)
+next_opt(char **arg)
 {
-	const char *p = b->p;
-
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && strncmp(p, w, n) == 0)
-			return 1;
-		p += len;
-		p += strspn(p, ", ");
-	}
-	return 0;
-}
-
-/*
- * The usage lines whose command is noun (and verb, when not NULL): the
- * words after "org-admin" and its bracketed options.  With f, print them
- * there as a usage; otherwise add the verbs of noun to the list in b
- * ("create, list, show").  Return how many lines there were.
- */
-static int
-usage_lines(FILE *f, struct buf *b, const char *n, const char *v)
-{
-	const char *line = usage_text;
-	int count = 0;
-
-	for (; *line; line = strchr(line, '\n') + 1) {
-		const char *w = line + 7, *w2;	/* past "usage: " */
-		size_t len, len2;
-
-		w += strlen("org-admin ");
-		while (*w == '[')
-			w = strchr(w, ']') + 2;
-		len = strcspn(w, " \n");
-		w2 = w + len + (w[len] == ' ');
-		len2 = strcspn(w2, " \n");
-		if (strlen(n) != len || strncmp(w, n, len) != 0 ||
-		    (v && (strlen(v) != len2 || strncmp(w2, v, len2) != 0)))
-			continue;
-		if (f)
-			fprintf(f, "%s%.*s\n", count ? "       " : "usage: ",
-			    (int)(strchr(line, '\n') - line - 7), line + 7);
-		else if (len2 && !listed(b, w2, len2))
-			buf_printf(b, "%s%.*s", b->len ? ", " : "", (int)len2,
-			    w2);
-		count++;
-	}
-	return count;
-}
-
-/*
- * Wrong words or arguments for noun and verb: print the usage of that
- * command alone, or, when noun takes no such verb, what it takes.
- */
-static void
-usage_of(void)
-{
-	struct buf b = BUF_INIT;
-
-	if (noun && verb && usage_lines(stderr, NULL, noun, verb) > 0)
-		exit(EXIT_USAGE);
-	if (noun && usage_lines(NULL, &b, noun, NULL) > 0 && !b.len) {
-		usage_lines(stderr, NULL, noun, NULL);
-		exit(EXIT_USAGE);
-	}
-	if (b.len) {
-		if (verb)
-			warnx("%s %s: no such command; %s takes %s (org-admin "
-			    "-h shows them all)", noun, verb, noun, b.p);
-		else
-			warnx("%s: which? it takes %s (org-admin -h shows "
-			    "them all)", noun, b.p);
-		exit(EXIT_USAGE);
-	}
-	usage(EXIT_USAGE);
+	if (optnext == nopts)
+		return 0;
+	*arg = opts[optnext].arg;
+	return opts[optnext++].c;
 }
 
 /* Refuse bad input: nothing has changed yet, or the transaction that
@@ -230,13 +137,6 @@ open_db(void)
 	if (!db)
 		db = store_open(db_path, 0);
 	return db;
-}
-
-static void
-need_args(int argc, int min, int max)
-{
-	if (argc < min || argc > max)
-		usage_of();
 }
 
 static void
@@ -297,14 +197,19 @@ get_badge(const struct store_org *o, const char *slug, struct store_badge *b)
 		bad("organization %s has no badge '%s'", o->slug, slug);
 }
 
-/* The address of a member or sender, checked and lowercased; the caller
- * frees it. */
-static char *
+/*
+ * The address of a member or sender, checked and lowercased.  It lives
+ * until the next call: held here, it is not lost when a refusal ends the
+ * program after it.
+ */
+static const char *
 get_email(const char *s)
 {
-	char why[EMAIL_WHY_MAX], *e = names_email(s, why);
+	static char *e;
+	char why[EMAIL_WHY_MAX];
 
-	if (!e)
+	free(e);
+	if (!(e = names_email(s, why)))
 		bad("'%s': %s", s, why);
 	return e;
 }
@@ -426,15 +331,14 @@ when(long long t, char buf[ISO_TIME_MAX])
 
 /* init */
 
-static int
-cmd_init(int argc, char **argv)
+static void
+cmd_init(char **argv)
 {
 	char err[SIGN_ERR_MAX], *keyfile;
 	struct sign_master *m;
 	int fresh, rc;
 
 	(void)argv;
-	need_args(argc, 1, 1);
 	keyfile = config_master_key(key_opt, db_path);
 	fresh = access(db_path, F_OK) != 0;
 	store_close(store_open(db_path, STORE_CREATE));
@@ -450,7 +354,6 @@ cmd_init(int argc, char **argv)
 		errx(rc, "%s", err);
 	sign_master_free(m);
 	free(keyfile);
-	return 0;
 }
 
 /* org */
@@ -473,7 +376,6 @@ static void
 org_value(size_t i, const char *s, struct buf *v)
 {
 	const char *name = org_fields[i].name;
-	char *e;
 
 	buf_reset(v);
 	buf_add(v, "", 0);
@@ -487,9 +389,7 @@ org_value(size_t i, const char *s, struct buf *v)
 		buf_adds(v, s);
 		break;
 	case STORE_ORG_EMAIL:
-		e = get_email(s);
-		buf_adds(v, e);
-		free(e);
+		buf_adds(v, get_email(s));
 		break;
 	case STORE_ORG_DESCRIPTION:
 		check_lines("the description", s);
@@ -518,188 +418,205 @@ print_org(const struct store_org *o, void *arg)
 	    "unapproved", q, o->sender_email, o->sender_name);
 }
 
-static int
-cmd_org(int argc, char **argv)
+static void
+check_plan(const char *plan)
+{
+	if (auth_plan_parse(plan) < 0)
+		bad("no plan '%s': free, professional or enterprise", plan);
+}
+
+static void
+cmd_org_create(char **argv)
 {
 	const char *plan = "free";
-	struct store_org o;
 	long long id;
-	int c, unapprove = 0;
+	char *arg;
 
-	if (argc < 2)
-		usage_of();
-	argc--, argv++;
-	if (strcmp(argv[0], "create") == 0) {
-		for (optind = 0; (c = getopt(argc, argv, "+p:")) != -1;) {
-			if (c != 'p')
-				usage_of();
-			plan = optarg;
-		}
-		argc -= optind, argv += optind;
-		need_args(argc, 2, 2);
-		check_slug("organization", argv[0]);
-		check_name("the organization's name", argv[1]);
-		if (auth_plan_parse(plan) < 0)
-			bad("no plan '%s': free, professional or enterprise",
-			    plan);
-		store_begin(open_db());
-		if (store_org_create(db, argv[0], argv[1], plan, &id) != 0)
-			bad("organization '%s' exists already", argv[0]);
-		audit(id, "org create", "slug=%s name=%s plan=%s", argv[0],
-		    argv[1], plan);
-		store_commit(db);
-		warnx("created organization %s on the %s plan, not approved "
-		    "yet", argv[0], plan);
-	} else if (strcmp(argv[0], "list") == 0) {
-		need_args(argc, 1, 1);
-		store_org_list(open_db(), print_org, NULL);
-	} else if (strcmp(argv[0], "show") == 0) {
-		struct store_key k;
-		char t[ISO_TIME_MAX], did[DIDKEY_MAX], q[48];
-		char img[IMAGE_SHOWN_MAX];
+	while (next_opt(&arg))
+		plan = arg;
+	check_slug("organization", argv[0]);
+	check_name("the organization's name", argv[1]);
+	check_plan(plan);
+	store_begin(open_db());
+	if (store_org_create(db, argv[0], argv[1], plan, &id) != 0)
+		bad("organization '%s' exists already", argv[0]);
+	audit(id, "org create", "slug=%s name=%s plan=%s", argv[0], argv[1],
+	    plan);
+	store_commit(db);
+	warnx("created organization %s on the %s plan, not approved yet",
+	    argv[0], plan);
+}
 
-		need_args(argc, 2, 2);
-		get_org(argv[1], &o);
-		snprintf(q, sizeof q, "%lld (%s)", auth_org_quota(&o),
-		    o.quota >= 0 ? "set for this organization" : "the plan's");
-		if (store_key_active(db, o.id, &k) == 0) {
-			didkey_from_ed25519(k.pk, did);
-			store_key_release(&k);
-		} else {
-			snprintf(did, sizeof did, "none");
-		}
-		print_row(2, "slug", o.slug);
-		print_row(2, "name", o.name);
-		print_row(2, "plan", o.plan);
-		print_row(2, "approved", o.approved ? "yes" : "no");
-		print_row(2, "quota", q);
-		print_row(2, "sender", o.sender_email);
-		print_row(2, "sender-name", o.sender_name);
-		print_row(2, "signing-key", did);
-		print_row(2, "status-url", o.status_url);
-		print_row(2, "url", o.url);
-		print_row(2, "email", o.email);
-		print_row(2, "description", o.description);
-		print_row(2, "image", image_shown(o.image, img));
-		print_row(2, "wallet", o.wallet_url);
-		print_row(2, "verifier", o.verifier_url);
-		print_row(2, "created", when(o.created, t));
-		store_org_release(&o);
-	} else if (strcmp(argv[0], "approve") == 0) {
-		for (optind = 0; (c = getopt(argc, argv, "+u")) != -1;) {
-			if (c != 'u')
-				usage_of();
-			unapprove = 1;
-		}
-		argc -= optind, argv += optind;
-		need_args(argc, 1, 1);
-		store_begin(open_db());
-		get_org(argv[0], &o);
-		store_org_set_approved(db, o.id, !unapprove);
-		audit(o.id, unapprove ? "org unapprove" : "org approve",
-		    "slug=%s", o.slug);
-		store_commit(db);
-		if (unapprove)
-			warnx("%s is not approved: its jobs wait until it is "
-			    "again", o.slug);
-		else
-			warnx("%s is approved", o.slug);
-		store_org_release(&o);
-	} else if (strcmp(argv[0], "plan") == 0) {
-		need_args(argc, 3, 3);
-		if (auth_plan_parse(argv[2]) < 0)
-			bad("no plan '%s': free, professional or enterprise",
-			    argv[2]);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		store_org_set_plan(db, o.id, argv[2]);
-		audit(o.id, "org plan", "slug=%s plan=%s was=%s", o.slug,
-		    argv[2], o.plan);
-		store_commit(db);
-		warnx("%s is on the %s plan (was %s)", o.slug, argv[2],
-		    o.plan);
-		store_org_release(&o);
-	} else if (strcmp(argv[0], "quota") == 0) {
-		long long quota = -1;
+static void
+cmd_org_list(char **argv)
+{
+	(void)argv;
+	store_org_list(open_db(), print_org, NULL);
+}
 
-		need_args(argc, 3, 3);
-		if (strcmp(argv[2], "default") != 0)
-			quota = parse_count("quota", argv[2]);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		store_org_set_quota(db, o.id, quota);
-		audit(o.id, "org quota", "slug=%s quota=%s", o.slug, argv[2]);
-		store_commit(db);
-		o.quota = quota;
-		warnx("%s: a quota of %lld unique recipients a month (%s)",
-		    o.slug, auth_org_quota(&o), quota < 0 ? "the plan's" :
-		    "set for it");
-		store_org_release(&o);
-	} else if (strcmp(argv[0], "status-url") == 0) {
-		need_args(argc, 3, 3);
-		if (strcmp(argv[2], "none") != 0 &&
-		    (!credential_is_url(argv[2], 1) || strpbrk(argv[2], "?#")))
-			bad("status URL '%s': use an https URL without ? or #, "
-			    "or none", argv[2]);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		store_org_set(db, o.id, STORE_ORG_STATUS_URL, argv[2]);
-		audit(o.id, "org status-url", "slug=%s url=%s", o.slug,
-		    argv[2]);
-		store_commit(db);
-		if (strcmp(argv[2], "none") == 0)
-			warnx("%s: its credentials will carry no status: once "
-			    "issued they cannot be revoked publicly, only in "
-			    "this database", o.slug);
-		else
-			warnx("%s: its status lists will be BASE/N.json under %s; "
-			    "publish them there with org-admin status publish",
-			    o.slug, argv[2]);
-		store_org_release(&o);
-	} else if (strcmp(argv[0], "sender") == 0) {
-		char *email;
+static void
+cmd_org_show(char **argv)
+{
+	struct store_org o;
+	struct store_key k;
+	char t[ISO_TIME_MAX], did[DIDKEY_MAX], q[48];
+	char img[IMAGE_SHOWN_MAX];
 
-		need_args(argc, 3, 4);
-		email = get_email(argv[2]);
-		if (argc == 4)
-			check_name("the sender's name", argv[3]);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		store_org_set_sender(db, o.id, email, argc == 4 ? argv[3] : "");
-		audit(o.id, "org sender", "slug=%s sender=%s name=%s", o.slug,
-		    email, argc == 4 ? argv[3] : "");
-		store_commit(db);
-		warnx("%s's mail comes from %s%s%s%s", o.slug,
-		    argc == 4 ? argv[3] : "", argc == 4 ? " <" : "", email,
-		    argc == 4 ? ">" : "");
-		store_org_release(&o);
-		free(email);
-	} else if (strcmp(argv[0], "set") == 0) {
-		const size_t n = sizeof org_fields / sizeof *org_fields;
-		struct buf v = BUF_INIT;
-		size_t i;
-
-		need_args(argc, 4, 4);
-		for (i = 0; i < n && strcmp(argv[2], org_fields[i].name); i++)
-			;
-		if (i == n)
-			bad("no organization field '%s': url, email, "
-			    "description, image, wallet or verifier", argv[2]);
-		org_value(i, argv[3], &v);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		store_org_set(db, o.id, org_fields[i].field, v.p);
-		audit(o.id, "org set", "slug=%s %s=%s", o.slug, argv[2],
-		    argv[3]);
-		store_commit(db);
-		warnx("%s: %s %s", o.slug, argv[2], v.len ? "set" :
-		    "removed");
-		store_org_release(&o);
-		buf_release(&v);
+	get_org(argv[0], &o);
+	snprintf(q, sizeof q, "%lld (%s)", auth_org_quota(&o),
+	    o.quota >= 0 ? "set for this organization" : "the plan's");
+	if (store_key_active(db, o.id, &k) == 0) {
+		didkey_from_ed25519(k.pk, did);
+		store_key_release(&k);
 	} else {
-		usage_of();
+		snprintf(did, sizeof did, "none");
 	}
-	return 0;
+	print_row(2, "slug", o.slug);
+	print_row(2, "name", o.name);
+	print_row(2, "plan", o.plan);
+	print_row(2, "approved", o.approved ? "yes" : "no");
+	print_row(2, "quota", q);
+	print_row(2, "sender", o.sender_email);
+	print_row(2, "sender-name", o.sender_name);
+	print_row(2, "signing-key", did);
+	print_row(2, "status-url", o.status_url);
+	print_row(2, "url", o.url);
+	print_row(2, "email", o.email);
+	print_row(2, "description", o.description);
+	print_row(2, "image", image_shown(o.image, img));
+	print_row(2, "wallet", o.wallet_url);
+	print_row(2, "verifier", o.verifier_url);
+	print_row(2, "created", when(o.created, t));
+	store_org_release(&o);
+}
+
+static void
+cmd_org_approve(char **argv)
+{
+	struct store_org o;
+	int unapprove = 0;
+	char *arg;
+
+	while (next_opt(&arg))
+		unapprove = 1;
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	store_org_set_approved(db, o.id, !unapprove);
+	audit(o.id, unapprove ? "org unapprove" : "org approve", "slug=%s",
+	    o.slug);
+	store_commit(db);
+	if (unapprove)
+		warnx("%s is not approved: its jobs wait until it is again",
+		    o.slug);
+	else
+		warnx("%s is approved", o.slug);
+	store_org_release(&o);
+}
+
+static void
+cmd_org_plan(char **argv)
+{
+	struct store_org o;
+
+	check_plan(argv[1]);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	store_org_set_plan(db, o.id, argv[1]);
+	audit(o.id, "org plan", "slug=%s plan=%s was=%s", o.slug, argv[1],
+	    o.plan);
+	store_commit(db);
+	warnx("%s is on the %s plan (was %s)", o.slug, argv[1], o.plan);
+	store_org_release(&o);
+}
+
+static void
+cmd_org_quota(char **argv)
+{
+	struct store_org o;
+	long long quota = -1;
+
+	if (strcmp(argv[1], "default") != 0)
+		quota = parse_count("quota", argv[1]);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	store_org_set_quota(db, o.id, quota);
+	audit(o.id, "org quota", "slug=%s quota=%s", o.slug, argv[1]);
+	store_commit(db);
+	o.quota = quota;
+	warnx("%s: a quota of %lld unique recipients a month (%s)", o.slug,
+	    auth_org_quota(&o), quota < 0 ? "the plan's" : "set for it");
+	store_org_release(&o);
+}
+
+static void
+cmd_org_status_url(char **argv)
+{
+	struct store_org o;
+
+	if (strcmp(argv[1], "none") != 0 &&
+	    (!credential_is_url(argv[1], 1) || strpbrk(argv[1], "?#")))
+		bad("status URL '%s': use an https URL without ? or #, or "
+		    "none", argv[1]);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	store_org_set(db, o.id, STORE_ORG_STATUS_URL, argv[1]);
+	audit(o.id, "org status-url", "slug=%s url=%s", o.slug, argv[1]);
+	store_commit(db);
+	if (strcmp(argv[1], "none") == 0)
+		warnx("%s: its credentials will carry no status: once issued "
+		    "they cannot be revoked publicly, only in this database",
+		    o.slug);
+	else
+		warnx("%s: its status lists will be BASE/N.json under %s; "
+		    "publish them there with org-admin status publish", o.slug,
+		    argv[1]);
+	store_org_release(&o);
+}
+
+/* org sender slug address [name]: a name given is never "", which
+ * check_name refuses. */
+static void
+cmd_org_sender(char **argv)
+{
+	const char *email, *name = argv[2] ? argv[2] : "";
+	struct store_org o;
+
+	email = get_email(argv[1]);
+	if (argv[2])
+		check_name("the sender's name", name);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	store_org_set_sender(db, o.id, email, name);
+	audit(o.id, "org sender", "slug=%s sender=%s name=%s", o.slug, email,
+	    name);
+	store_commit(db);
+	warnx("%s's mail comes from %s%s%s%s", o.slug, name, *name ? " <" : "",
+	    email, *name ? ">" : "");
+	store_org_release(&o);
+}
+
+static void
+cmd_org_set(char **argv)
+{
+	const size_t n = sizeof org_fields / sizeof *org_fields;
+	struct buf v = BUF_INIT;
+	struct store_org o;
+	size_t i;
+
+	for (i = 0; i < n && strcmp(argv[1], org_fields[i].name); i++)
+		;
+	if (i == n)
+		bad("no organization field '%s': url, email, description, "
+		    "image, wallet or verifier", argv[1]);
+	org_value(i, argv[2], &v);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	store_org_set(db, o.id, org_fields[i].field, v.p);
+	audit(o.id, "org set", "slug=%s %s=%s", o.slug, argv[1], argv[2]);
+	store_commit(db);
+	warnx("%s: %s %s", o.slug, argv[1], v.len ? "set" : "removed");
+	store_org_release(&o);
+	buf_release(&v);
 }
 
 /* key */
@@ -715,8 +632,8 @@ print_key(const struct store_key *k, void *arg)
 	    "retired");
 }
 
-static int
-cmd_key(int argc, char **argv)
+static void
+cmd_key_generate(char **argv)
 {
 	unsigned char pk[32], sealed[SIGN_SEALED_LEN];
 	char err[SIGN_ERR_MAX], did[DIDKEY_MAX], *keyfile;
@@ -724,22 +641,13 @@ cmd_key(int argc, char **argv)
 	struct store_org o;
 	int rc;
 
-	need_args(argc, 3, 3);
-	if (strcmp(argv[1], "list") == 0) {
-		get_org(argv[2], &o);
-		store_key_list(db, o.id, print_key, NULL);
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[1], "generate") != 0)
-		usage_of();
 	keyfile = config_master_key(key_opt, db_path);
 	open_db();
 	if ((rc = sign_master_load(keyfile, &m, err)) != 0)
 		errx(rc, "%s", err);
 	free(keyfile);
 	store_begin(db);
-	get_org(argv[2], &o);
+	get_org(argv[0], &o);
 	sign_keypair_new(m, pk, sealed);
 	sign_master_free(m);
 	if (store_key_add(db, o.id, pk, sealed, sizeof sealed, NULL) != 0)
@@ -752,7 +660,16 @@ cmd_key(int argc, char **argv)
 	warnx("%s signs with a new key from now on; its older keys stay "
 	    "for verification", o.slug);
 	store_org_release(&o);
-	return 0;
+}
+
+static void
+cmd_key_list(char **argv)
+{
+	struct store_org o;
+
+	get_org(argv[0], &o);
+	store_key_list(db, o.id, print_key, NULL);
+	store_org_release(&o);
 }
 
 /* badge */
@@ -826,120 +743,114 @@ set_badge_field(struct store_badge *b, const char *field, char *value,
 	}
 }
 
-static int
-cmd_badge(int argc, char **argv)
+static void
+cmd_badge_create(char **argv)
 {
 	/* The options of badge create that set a field, and the fields. */
-	static const char opts[] = "bcDstv";
+	static const char fopts[] = "bcDstv";
 	static const char *const fields[] = { "body", "criteria",
 	    "description", "subject", "type", "validity" };
 	struct buf keep = BUF_INIT;
 	struct store_badge b;
 	struct store_org o;
+	char *arg;
 	int c;
 
-	if (argc < 2)
-		usage_of();
-	argc--, argv++;
-	if (strcmp(argv[0], "create") == 0) {
-		memset(&b, 0, sizeof b);
-		b.valid_days = -1;
-		b.description = b.criteria = (char *)"";
-		b.image = b.achievement_type = (char *)"";
-		b.subject = (char *)default_subject;
-		b.body = (char *)default_body;
-		for (optind = 0;
-		    (c = getopt(argc, argv, "+b:c:D:I:i:s:t:v:")) != -1;) {
-			const char *opt = c ? strchr(opts, c) : NULL;
-
-			if (c == 'v' && strcmp(optarg, "none") == 0)
-				bad("-v takes a number of days; leave it out "
-				    "for no expiry");
-			if (c == 'I' || c == 'i') {
-				get_image(c == 'I' ? "-I" : "-i", optarg,
-				    c == 'I' ? FROM_URL : FROM_FILE, &keep);
-				b.image = keep.p;
-			} else if (opt) {
-				set_badge_field(&b, fields[opt - opts], optarg,
-				    &keep);
-			} else {
-				usage_of();
-			}
+	memset(&b, 0, sizeof b);
+	b.valid_days = -1;
+	b.description = b.criteria = (char *)"";
+	b.image = b.achievement_type = (char *)"";
+	b.subject = (char *)default_subject;
+	b.body = (char *)default_body;
+	while ((c = next_opt(&arg))) {
+		if (c == 'v' && strcmp(arg, "none") == 0)
+			bad("-v takes a number of days; leave it out for no "
+			    "expiry");
+		if (c == 'I' || c == 'i') {
+			get_image(c == 'I' ? "-I" : "-i", arg,
+			    c == 'I' ? FROM_URL : FROM_FILE, &keep);
+			b.image = keep.p;
+		} else {
+			set_badge_field(&b, fields[strchr(fopts, c) - fopts],
+			    arg, &keep);
 		}
-		argc -= optind, argv += optind;
-		need_args(argc, 3, 3);
-		check_slug("badge", argv[1]);
-		set_badge_field(&b, "name", argv[2], &keep);
-		store_begin(open_db());
-		get_org(argv[0], &o);
-		b.org_id = o.id;
-		b.slug = argv[1];
-		if (store_badge_create(db, &b, &b.id) != 0)
-			bad("organization %s has a badge '%s' already", o.slug,
-			    argv[1]);
-		audit(o.id, "badge create", "org=%s badge=%s name=%s "
-		    "validity=%lld", o.slug, b.slug, b.name, b.valid_days);
-		store_commit(db);
-		if (b.valid_days < 0)
-			warnx("created badge %s of %s, never expiring", b.slug,
-			    o.slug);
-		else
-			warnx("created badge %s of %s, valid %lld day%s",
-			    b.slug, o.slug, b.valid_days,
-			    b.valid_days == 1 ? "" : "s");
-		store_org_release(&o);
-		buf_release(&keep);
-		return 0;
 	}
-	if (strcmp(argv[0], "list") == 0) {
-		need_args(argc, 2, 2);
-		get_org(argv[1], &o);
-		store_badge_list(db, o.id, print_badge, NULL);
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[0], "show") == 0) {
-		char v[24], t[ISO_TIME_MAX], img[IMAGE_SHOWN_MAX];
+	check_slug("badge", argv[1]);
+	set_badge_field(&b, "name", argv[2], &keep);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	b.org_id = o.id;
+	b.slug = argv[1];
+	if (store_badge_create(db, &b, &b.id) != 0)
+		bad("organization %s has a badge '%s' already", o.slug,
+		    argv[1]);
+	audit(o.id, "badge create", "org=%s badge=%s name=%s validity=%lld",
+	    o.slug, b.slug, b.name, b.valid_days);
+	store_commit(db);
+	if (b.valid_days < 0)
+		warnx("created badge %s of %s, never expiring", b.slug,
+		    o.slug);
+	else
+		warnx("created badge %s of %s, valid %lld day%s", b.slug,
+		    o.slug, b.valid_days, b.valid_days == 1 ? "" : "s");
+	store_org_release(&o);
+	buf_release(&keep);
+}
 
-		need_args(argc, 3, 3);
-		get_org(argv[1], &o);
-		get_badge(&o, argv[2], &b);
-		snprintf(v, sizeof v, "%lld", b.valid_days);
-		print_row(2, "slug", b.slug);
-		print_row(2, "name", b.name);
-		print_row(2, "description", b.description);
-		print_row(2, "criteria", b.criteria);
-		print_row(2, "image", image_shown(b.image, img));
-		print_row(2, "type", b.achievement_type);
-		print_row(2, "validity", b.valid_days < 0 ? "none" : v);
-		print_row(2, "subject", b.subject);
-		print_row(2, "body", b.body);
-		print_row(2, "created", when(b.created, t));
-		store_badge_release(&b);
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[0], "set") == 0) {
-		struct store_badge nb;
+static void
+cmd_badge_list(char **argv)
+{
+	struct store_org o;
 
-		need_args(argc, 5, 5);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		get_badge(&o, argv[2], &b);
-		nb = b;
-		set_badge_field(&nb, argv[3], argv[4], &keep);
-		store_badge_update(db, &nb);
-		audit(o.id, "badge set", "org=%s badge=%s %s=%s", o.slug,
-		    b.slug, argv[3], argv[4]);
-		store_commit(db);
-		warnx("badge %s of %s: %s set", b.slug, o.slug, argv[3]);
-		store_badge_release(&b);
-		store_org_release(&o);
-		buf_release(&keep);
-		return 0;
-	}
-	usage_of();
-	return 0;
+	get_org(argv[0], &o);
+	store_badge_list(db, o.id, print_badge, NULL);
+	store_org_release(&o);
+}
+
+static void
+cmd_badge_show(char **argv)
+{
+	char v[24], t[ISO_TIME_MAX], img[IMAGE_SHOWN_MAX];
+	struct store_badge b;
+	struct store_org o;
+
+	get_org(argv[0], &o);
+	get_badge(&o, argv[1], &b);
+	snprintf(v, sizeof v, "%lld", b.valid_days);
+	print_row(2, "slug", b.slug);
+	print_row(2, "name", b.name);
+	print_row(2, "description", b.description);
+	print_row(2, "criteria", b.criteria);
+	print_row(2, "image", image_shown(b.image, img));
+	print_row(2, "type", b.achievement_type);
+	print_row(2, "validity", b.valid_days < 0 ? "none" : v);
+	print_row(2, "subject", b.subject);
+	print_row(2, "body", b.body);
+	print_row(2, "created", when(b.created, t));
+	store_badge_release(&b);
+	store_org_release(&o);
+}
+
+static void
+cmd_badge_set(char **argv)
+{
+	struct store_badge b, nb;
+	struct buf keep = BUF_INIT;
+	struct store_org o;
+
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	get_badge(&o, argv[1], &b);
+	nb = b;
+	set_badge_field(&nb, argv[2], argv[3], &keep);
+	store_badge_update(db, &nb);
+	audit(o.id, "badge set", "org=%s badge=%s %s=%s", o.slug, b.slug,
+	    argv[2], argv[3]);
+	store_commit(db);
+	warnx("badge %s of %s: %s set", b.slug, o.slug, argv[2]);
+	store_badge_release(&b);
+	store_org_release(&o);
+	buf_release(&keep);
 }
 
 /* member */
@@ -1024,153 +935,139 @@ match_sshkey(const struct store_sshkey *k, void *arg)
 		f->id = k->id;
 }
 
-static int
-cmd_sshkey(int argc, char **argv)
+static void
+cmd_sshkey_add(char **argv)
 {
 	struct store_member m;
 	struct store_org o;
 	struct sshkey k;
-	long long rate = 10, id, member_id = 0;
-	char *email;
-	int c;
+	long long rate = 10, id;
+	const char *email;
+	char *arg;
 
-	if (argc < 2)
-		usage_of();
-	argc--, argv++;
-	if (strcmp(argv[0], "add") == 0) {
-		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
-			if (c != 'r')
-				usage_of();
-			rate = parse_count("rate", optarg);
-		}
-		argc -= optind, argv += optind;
-		need_args(argc, 3, 3);
-		email = get_email(argv[1]);
-		read_sshkey(argv[2], &k);
-		store_begin(open_db());
-		get_org(argv[0], &o);
-		if (store_member_get(db, o.id, email, &m) != 0)
-			bad("%s is not a member of %s; add them with org-admin "
-			    "member add", email, o.slug);
-		if (store_sshkey_add(db, m.id, k.type, k.blob, k.comment,
-		    k.fingerprint, rate, &id) != 0)
-			bad("the key %s is a member's key already; a key is "
-			    "one member's", k.fingerprint);
-		audit(o.id, "sshkey add", "org=%s member=%s id=%lld key=%s "
-		    "rate=%lld", o.slug, email, id, k.fingerprint, rate);
-		store_commit(db);
-		printf("%lld\t%s\n", id, k.fingerprint);
-		warnx("SSH key %lld for %s (%s of %s); it logs in once "
-		    "org-admin ssh authorized-keys has written it", id, email,
-		    m.role, o.slug);
-		sshkey_release(&k);
-		store_member_release(&m);
-		store_org_release(&o);
-		free(email);
-		return 0;
-	}
-	if (strcmp(argv[0], "list") == 0) {
-		need_args(argc, 2, 3);
-		get_org(argv[1], &o);
-		if (argc == 3) {
-			email = get_email(argv[2]);
-			if (store_member_get(db, o.id, email, &m) != 0)
-				bad("%s is not a member of %s", email, o.slug);
-			member_id = m.id;
-			store_member_release(&m);
-			free(email);
-		}
-		store_sshkey_list(db, o.id, member_id, 0, print_sshkey,
-		    &member_id);
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[0], "remove") == 0) {
-		struct find_sshkey f = { argv[2], 0 };
-		struct store_sshkey sk;
-		unsigned long n;
-
-		need_args(argc, 3, 3);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		if (strncmp(argv[2], "SHA256:", 7) == 0)
-			store_sshkey_list(db, o.id, 0, 1, match_sshkey, &f);
-		else if (parse_ulong(argv[2], 1, (unsigned long)-1 / 2, &n) ==
-		    0)
-			f.id = (long long)n;
-		if (f.id == 0 || store_sshkey_get(db, f.id, &sk) != 0 ||
-		    sk.org_id != o.id) {
-			if (f.id)
-				store_sshkey_release(&sk);
-			bad("%s has no SSH key %s", o.slug, argv[2]);
-		}
-		if (store_sshkey_revoke(db, o.id, f.id) != 0)
-			bad("SSH key %s of %s is removed already", argv[2],
-			    o.slug);
-		audit(o.id, "sshkey remove", "org=%s member=%s id=%lld key=%s",
-		    o.slug, sk.member_email, sk.id, sk.fingerprint);
-		store_commit(db);
-		warnx("SSH key %lld of %s is refused from now on; org-admin "
-		    "ssh authorized-keys leaves it out", sk.id,
-		    sk.member_email);
-		store_sshkey_release(&sk);
-		store_org_release(&o);
-		return 0;
-	}
-	usage_of();
-	return 0;
+	while (next_opt(&arg))
+		rate = parse_count("rate", arg);
+	email = get_email(argv[1]);
+	read_sshkey(argv[2], &k);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	if (store_member_get(db, o.id, email, &m) != 0)
+		bad("%s is not a member of %s; add them with org-admin member "
+		    "add", email, o.slug);
+	if (store_sshkey_add(db, m.id, k.type, k.blob, k.comment,
+	    k.fingerprint, rate, &id) != 0)
+		bad("the key %s is a member's key already; a key is one "
+		    "member's", k.fingerprint);
+	audit(o.id, "sshkey add", "org=%s member=%s id=%lld key=%s rate=%lld",
+	    o.slug, email, id, k.fingerprint, rate);
+	store_commit(db);
+	printf("%lld\t%s\n", id, k.fingerprint);
+	warnx("SSH key %lld for %s (%s of %s); it logs in once org-admin ssh "
+	    "authorized-keys has written it", id, email, m.role, o.slug);
+	sshkey_release(&k);
+	store_member_release(&m);
+	store_org_release(&o);
 }
 
-static int
-cmd_member(int argc, char **argv)
+static void
+cmd_sshkey_list(char **argv)
+{
+	struct store_member m;
+	struct store_org o;
+	long long member_id = 0;
+	const char *email;
+
+	get_org(argv[0], &o);
+	if (argv[1]) {
+		email = get_email(argv[1]);
+		if (store_member_get(db, o.id, email, &m) != 0)
+			bad("%s is not a member of %s", email, o.slug);
+		member_id = m.id;
+		store_member_release(&m);
+	}
+	store_sshkey_list(db, o.id, member_id, 0, print_sshkey, &member_id);
+	store_org_release(&o);
+}
+
+static void
+cmd_sshkey_remove(char **argv)
+{
+	struct find_sshkey f = { argv[1], 0 };
+	struct store_sshkey sk;
+	struct store_org o;
+	unsigned long n;
+
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	if (strncmp(argv[1], "SHA256:", 7) == 0)
+		store_sshkey_list(db, o.id, 0, 1, match_sshkey, &f);
+	else if (parse_ulong(argv[1], 1, (unsigned long)-1 / 2, &n) == 0)
+		f.id = (long long)n;
+	if (f.id == 0 || store_sshkey_get(db, f.id, &sk) != 0 ||
+	    sk.org_id != o.id) {
+		if (f.id)
+			store_sshkey_release(&sk);
+		bad("%s has no SSH key %s", o.slug, argv[1]);
+	}
+	if (store_sshkey_revoke(db, o.id, f.id) != 0)
+		bad("SSH key %s of %s is removed already", argv[1], o.slug);
+	audit(o.id, "sshkey remove", "org=%s member=%s id=%lld key=%s",
+	    o.slug, sk.member_email, sk.id, sk.fingerprint);
+	store_commit(db);
+	warnx("SSH key %lld of %s is refused from now on; org-admin ssh "
+	    "authorized-keys leaves it out", sk.id, sk.member_email);
+	store_sshkey_release(&sk);
+	store_org_release(&o);
+}
+
+static void
+cmd_member_add(char **argv)
 {
 	struct store_org o;
-	char *email;
+	const char *email;
 
-	if (argc >= 2 && strcmp(argv[1], "sshkey") == 0)
-		return cmd_sshkey(argc - 1, argv + 1);
-	if (argc < 3)
-		usage_of();
-	if (strcmp(argv[1], "list") == 0) {
-		need_args(argc, 3, 3);
-		get_org(argv[2], &o);
-		store_member_list(db, o.id, print_member, NULL);
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[1], "add") == 0) {
-		need_args(argc, 5, 5);
-		email = get_email(argv[3]);
-		if (auth_role_parse(argv[4]) < 0)
-			bad("no role '%s': viewer, issuer, admin or owner",
-			    argv[4]);
-		store_begin(open_db());
-		get_org(argv[2], &o);
-		if (store_member_add(db, o.id, email, argv[4], NULL) != 0)
-			bad("%s is a member of %s already", email, o.slug);
-		audit(o.id, "member add", "org=%s email=%s role=%s", o.slug,
-		    email, argv[4]);
-		store_commit(db);
-		warnx("%s is %s %s of %s", email, argv[4][0] == 'a' ||
-		    argv[4][0] == 'i' || argv[4][0] == 'o' ? "an" : "a",
-		    argv[4], o.slug);
-	} else if (strcmp(argv[1], "remove") == 0) {
-		need_args(argc, 4, 4);
-		email = get_email(argv[3]);
-		store_begin(open_db());
-		get_org(argv[2], &o);
-		if (store_member_remove(db, o.id, email) != 0)
-			bad("%s is not a member of %s", email, o.slug);
-		audit(o.id, "member remove", "org=%s email=%s", o.slug, email);
-		store_commit(db);
-		warnx("%s is no longer a member of %s; their API and SSH keys "
-		    "are revoked", email, o.slug);
-	} else {
-		usage_of();
-	}
+	email = get_email(argv[1]);
+	if (auth_role_parse(argv[2]) < 0)
+		bad("no role '%s': viewer, issuer, admin or owner", argv[2]);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	if (store_member_add(db, o.id, email, argv[2], NULL) != 0)
+		bad("%s is a member of %s already", email, o.slug);
+	audit(o.id, "member add", "org=%s email=%s role=%s", o.slug, email,
+	    argv[2]);
+	store_commit(db);
+	warnx("%s is %s %s of %s", email, argv[2][0] == 'a' ||
+	    argv[2][0] == 'i' || argv[2][0] == 'o' ? "an" : "a", argv[2],
+	    o.slug);
 	store_org_release(&o);
-	free(email);
-	return 0;
+}
+
+static void
+cmd_member_remove(char **argv)
+{
+	struct store_org o;
+	const char *email;
+
+	email = get_email(argv[1]);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	if (store_member_remove(db, o.id, email) != 0)
+		bad("%s is not a member of %s", email, o.slug);
+	audit(o.id, "member remove", "org=%s email=%s", o.slug, email);
+	store_commit(db);
+	warnx("%s is no longer a member of %s; their API and SSH keys are "
+	    "revoked", email, o.slug);
+	store_org_release(&o);
+}
+
+static void
+cmd_member_list(char **argv)
+{
+	struct store_org o;
+
+	get_org(argv[0], &o);
+	store_member_list(db, o.id, print_member, NULL);
+	store_org_release(&o);
 }
 
 /* apikey */
@@ -1189,96 +1086,85 @@ print_apikey(const struct store_apikey *k, void *arg)
 	    "active", rate);
 }
 
-static int
-cmd_apikey(int argc, char **argv)
+static void
+cmd_apikey_create(char **argv)
 {
 	struct store_member m;
 	struct auth_newkey nk;
 	struct store_org o;
 	long long rate = 10;
-	char *email;
-	int c;
+	const char *email;
+	char *arg;
 
-	if (argc < 2)
-		usage_of();
-	argc--, argv++;
-	if (strcmp(argv[0], "create") == 0) {
-		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
-			if (c != 'r')
-				usage_of();
-			rate = parse_count("rate", optarg);
-		}
-		argc -= optind, argv += optind;
-		need_args(argc, 2, 2);
-		email = get_email(argv[1]);
-		store_begin(open_db());
-		get_org(argv[0], &o);
-		if (store_member_get(db, o.id, email, &m) != 0)
-			bad("%s is not a member of %s; add them with org-admin "
-			    "member add", email, o.slug);
-		auth_key_new(&nk);
-		store_apikey_add(db, m.id, nk.prefix, nk.hash, rate);
-		audit(o.id, "apikey create", "org=%s member=%s prefix=cpk_%s "
-		    "rate=%lld", o.slug, email, nk.prefix, rate);
-		store_commit(db);
-		puts(nk.key);
-		warnx("API key cpk_%s... for %s (%s of %s); it is shown this "
-		    "once", nk.prefix, email, m.role, o.slug);
-		store_member_release(&m);
-		store_org_release(&o);
-		free(email);
-		return 0;
-	}
-	if (strcmp(argv[0], "list") == 0) {
-		need_args(argc, 2, 2);
-		get_org(argv[1], &o);
-		store_apikey_list(db, o.id, print_apikey, NULL);
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[0], "revoke") == 0) {
-		struct store_apikey k;
-		char *p;
+	while (next_opt(&arg))
+		rate = parse_count("rate", arg);
+	email = get_email(argv[1]);
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	if (store_member_get(db, o.id, email, &m) != 0)
+		bad("%s is not a member of %s; add them with org-admin member "
+		    "add", email, o.slug);
+	auth_key_new(&nk);
+	store_apikey_add(db, m.id, nk.prefix, nk.hash, rate);
+	audit(o.id, "apikey create", "org=%s member=%s prefix=cpk_%s "
+	    "rate=%lld", o.slug, email, nk.prefix, rate);
+	store_commit(db);
+	puts(nk.key);
+	warnx("API key cpk_%s... for %s (%s of %s); it is shown this once",
+	    nk.prefix, email, m.role, o.slug);
+	store_member_release(&m);
+	store_org_release(&o);
+}
 
-		need_args(argc, 2, 2);
-		p = argv[1];
-		if (strncmp(p, "cpk_", 4) == 0)
-			p += 4;
-		if (strlen(p) > AUTH_PREFIX_LEN && p[AUTH_PREFIX_LEN] == '_')
-			p[AUTH_PREFIX_LEN] = '\0';
-		store_begin(open_db());
-		if (store_apikey_get(db, p, &k) != 0)
-			errx(EXIT_NOPERM, "no API key cpk_%s", p);
-		if (store_apikey_revoke(db, 0, p) != 0)
-			errx(EXIT_NOPERM, "API key cpk_%s is revoked already",
-			    p);
-		audit(k.org_id, "apikey revoke", "prefix=cpk_%s member=%s", p,
-		    k.member_email);
-		store_commit(db);
-		warnx("API key cpk_%s... of %s is revoked", p, k.member_email);
-		store_apikey_release(&k);
-		return 0;
-	}
-	if (strcmp(argv[0], "check") == 0) {
-		char err[AUTH_ERR_MAX], *key;
-		struct auth_who who;
-		int rc;
+static void
+cmd_apikey_list(char **argv)
+{
+	struct store_org o;
 
-		need_args(argc, 1, 1);
-		store_begin(open_db());
-		key = config_api_key(NULL);
-		rc = auth_login(db, key, &who, err);
-		free(key);
-		if (rc != 0)
-			errx(rc, "%s", err);
-		store_commit(db);
-		print_row(3, who.org.slug, who.member_email,
-		    auth_role_name(who.role));
-		auth_who_release(&who);
-		return 0;
-	}
-	usage_of();
-	return 0;
+	get_org(argv[0], &o);
+	store_apikey_list(db, o.id, print_apikey, NULL);
+	store_org_release(&o);
+}
+
+static void
+cmd_apikey_revoke(char **argv)
+{
+	struct store_apikey k;
+	char *p = argv[0];
+
+	if (strncmp(p, "cpk_", 4) == 0)
+		p += 4;
+	if (strlen(p) > AUTH_PREFIX_LEN && p[AUTH_PREFIX_LEN] == '_')
+		p[AUTH_PREFIX_LEN] = '\0';
+	store_begin(open_db());
+	if (store_apikey_get(db, p, &k) != 0)
+		errx(EXIT_NOPERM, "no API key cpk_%s", p);
+	if (store_apikey_revoke(db, 0, p) != 0)
+		errx(EXIT_NOPERM, "API key cpk_%s is revoked already", p);
+	audit(k.org_id, "apikey revoke", "prefix=cpk_%s member=%s", p,
+	    k.member_email);
+	store_commit(db);
+	warnx("API key cpk_%s... of %s is revoked", p, k.member_email);
+	store_apikey_release(&k);
+}
+
+static void
+cmd_apikey_check(char **argv)
+{
+	char err[AUTH_ERR_MAX], *key;
+	struct auth_who who;
+	int rc;
+
+	(void)argv;
+	store_begin(open_db());
+	key = config_api_key(NULL);
+	rc = auth_login(db, key, &who, err);
+	free(key);
+	if (rc != 0)
+		errx(rc, "%s", err);
+	store_commit(db);
+	print_row(3, who.org.slug, who.member_email, auth_role_name(who.role));
+	auth_who_release(&who);
 }
 
 /* credential */
@@ -1328,7 +1214,7 @@ import(const struct store_org *o, struct buf *ids)
 	int nf;
 
 	while ((len = getline(&line, &cap, stdin)) > 0) {
-		char *email;
+		const char *email;
 
 		n++;
 		if (line[len - 1] == '\n')
@@ -1362,7 +1248,6 @@ import(const struct store_org *o, struct buf *ids)
 			bad("stdin:%lu: credential %s exists already", n, id);
 		buf_adds(ids, id);
 		buf_addc(ids, '\n');
-		free(email);
 		store_badge_release(&b);
 		count++;
 	}
@@ -1372,103 +1257,92 @@ import(const struct store_org *o, struct buf *ids)
 	audit(o->id, "credential import", "org=%s count=%lu", o->slug, count);
 }
 
-static int
-cmd_credential(int argc, char **argv)
+static void
+cmd_credential_list(char **argv)
+{
+	long long now = store_now();
+	struct store_badge b;
+	struct store_org o;
+
+	get_org(argv[0], &o);
+	if (argv[1]) {
+		get_badge(&o, argv[1], &b);
+		store_cred_list(db, o.id, b.id, print_cred, &now);
+		store_badge_release(&b);
+	} else {
+		store_cred_list(db, o.id, 0, print_cred, &now);
+	}
+	store_org_release(&o);
+}
+
+static void
+cmd_credential_show(char **argv)
+{
+	char t[ISO_TIME_MAX], *arg;
+	struct store_cred cr;
+	int json = 0;
+
+	while (next_opt(&arg))
+		json = 1;
+	if (store_cred_get(open_db(), 0, argv[0], &cr) != 0)
+		bad("no credential '%s'", argv[0]);
+	if (json) {
+		if (!cr.document[0])
+			bad("credential %s has no signed document", cr.id);
+		puts(cr.document);
+	} else {
+		print_row(2, "id", cr.id);
+		print_row(2, "badge", cr.badge_slug);
+		print_row(2, "email", cr.email);
+		print_row(2, "name", cr.name);
+		print_row(2, "issued", when(cr.issued, t));
+		print_row(2, "expires", when(cr.expires, t));
+		print_row(2, "revoked", when(cr.revoked, t));
+		print_row(2, "revoke-reason", cr.revoke_reason);
+		print_row(2, "supersedes", cr.supersedes);
+		print_row(2, "superseded-by", cr.superseded_by);
+	}
+	store_cred_release(&cr);
+}
+
+static void
+cmd_credential_revoke(char **argv)
 {
 	const char *reason = "revoked by the operator";
-	struct store_badge b;
 	struct store_cred cr;
+	char *arg;
+
+	while (next_opt(&arg))
+		reason = arg;
+	check_name("the reason", reason);
+	store_begin(open_db());
+	if (store_cred_get(db, 0, argv[0], &cr) != 0)
+		bad("no credential '%s'", argv[0]);
+	if (store_cred_revoke(db, 0, cr.id, reason) != 0)
+		bad("credential %s is revoked already", cr.id);
+	audit(cr.org_id, "credential revoke", "id=%s reason=%s", cr.id,
+	    reason);
+	store_commit(db);
+	warnx("%s is revoked (%s); the next status publish makes it public",
+	    cr.id, reason);
+	store_cred_release(&cr);
+}
+
+static void
+cmd_credential_import(char **argv)
+{
+	struct buf ids = BUF_INIT;
 	struct store_org o;
-	long long now = store_now();
-	int c, json = 0;
 
-	if (argc < 2)
-		usage_of();
-	argc--, argv++;
-	if (strcmp(argv[0], "list") == 0) {
-		need_args(argc, 2, 3);
-		get_org(argv[1], &o);
-		if (argc == 3) {
-			get_badge(&o, argv[2], &b);
-			store_cred_list(db, o.id, b.id, print_cred, &now);
-			store_badge_release(&b);
-		} else {
-			store_cred_list(db, o.id, 0, print_cred, &now);
-		}
-		store_org_release(&o);
-		return 0;
-	}
-	if (strcmp(argv[0], "show") == 0) {
-		char t[ISO_TIME_MAX];
-
-		for (optind = 0; (c = getopt(argc, argv, "+j")) != -1;) {
-			if (c != 'j')
-				usage_of();
-			json = 1;
-		}
-		argc -= optind, argv += optind;
-		need_args(argc, 1, 1);
-		if (store_cred_get(open_db(), 0, argv[0], &cr) != 0)
-			bad("no credential '%s'", argv[0]);
-		if (json) {
-			if (!cr.document[0])
-				bad("credential %s has no signed document",
-				    cr.id);
-			puts(cr.document);
-		} else {
-			print_row(2, "id", cr.id);
-			print_row(2, "badge", cr.badge_slug);
-			print_row(2, "email", cr.email);
-			print_row(2, "name", cr.name);
-			print_row(2, "issued", when(cr.issued, t));
-			print_row(2, "expires", when(cr.expires, t));
-			print_row(2, "revoked", when(cr.revoked, t));
-			print_row(2, "revoke-reason", cr.revoke_reason);
-			print_row(2, "supersedes", cr.supersedes);
-			print_row(2, "superseded-by", cr.superseded_by);
-		}
-		store_cred_release(&cr);
-		return 0;
-	}
-	if (strcmp(argv[0], "revoke") == 0) {
-		for (optind = 0; (c = getopt(argc, argv, "+r:")) != -1;) {
-			if (c != 'r')
-				usage_of();
-			reason = optarg;
-		}
-		argc -= optind, argv += optind;
-		need_args(argc, 1, 1);
-		check_name("the reason", reason);
-		store_begin(open_db());
-		if (store_cred_get(db, 0, argv[0], &cr) != 0)
-			bad("no credential '%s'", argv[0]);
-		if (store_cred_revoke(db, 0, cr.id, reason) != 0)
-			bad("credential %s is revoked already", cr.id);
-		audit(cr.org_id, "credential revoke", "id=%s reason=%s",
-		    cr.id, reason);
-		store_commit(db);
-		warnx("%s is revoked (%s); the next status publish makes it "
-		    "public", cr.id, reason);
-		store_cred_release(&cr);
-		return 0;
-	}
-	if (strcmp(argv[0], "import") == 0) {
-		struct buf ids = BUF_INIT;
-
-		need_args(argc, 2, 2);
-		store_begin(open_db());
-		get_org(argv[1], &o);
-		import(&o, &ids);
-		store_commit(db);
-		/* Only now do the credentials exist. */
-		if (ids.len && fwrite(ids.p, 1, ids.len, stdout) != ids.len)
-			err(EXIT_IOERR, "stdout");
-		buf_release(&ids);
-		store_org_release(&o);
-		return 0;
-	}
-	usage_of();
-	return 0;
+	store_begin(open_db());
+	get_org(argv[0], &o);
+	import(&o, &ids);
+	store_commit(db);
+	/* Only now do the credentials exist. */
+	if (ids.len && fwrite(ids.p, 1, ids.len, stdout) != ids.len)
+		err(EXIT_IOERR, "stdout");
+	buf_release(&ids);
+	store_org_release(&o);
 }
 
 /* job */
@@ -1553,37 +1427,38 @@ show_job(const struct store_job *j)
  * The jobs of every organization, or of one: the operator's view of the
  * queue.  Cancelling is job-status -c's, for any organization.
  */
-static int
-cmd_job(int argc, char **argv)
+static void
+cmd_job_list(char **argv)
 {
-	struct store_job j;
 	struct store_org o;
-	long long id;
 
-	if (argc < 2)
-		usage_of();
-	if (strcmp(argv[1], "list") == 0) {
-		need_args(argc, 2, 3);
-		if (argc == 3) {
-			get_org(argv[2], &o);
-			store_job_list(db, o.id, print_job, NULL);
-			store_org_release(&o);
-		} else {
-			store_job_list(open_db(), 0, print_job, NULL);
-		}
-		return 0;
+	if (argv[0]) {
+		get_org(argv[0], &o);
+		store_job_list(db, o.id, print_job, NULL);
+		store_org_release(&o);
+	} else {
+		store_job_list(open_db(), 0, print_job, NULL);
 	}
-	need_args(argc, 3, 3);
-	id = parse_job(argv[2]);
-	if (strcmp(argv[1], "show") == 0) {
-		store_begin_read(open_db());
-		get_job(id, &j);
-		show_job(&j);
-		store_commit(db);
-		return 0;
-	}
-	if (strcmp(argv[1], "cancel") != 0)
-		usage_of();
+}
+
+static void
+cmd_job_show(char **argv)
+{
+	long long id = parse_job(argv[0]);
+	struct store_job j;
+
+	store_begin_read(open_db());
+	get_job(id, &j);
+	show_job(&j);
+	store_commit(db);
+}
+
+static void
+cmd_job_cancel(char **argv)
+{
+	long long id = parse_job(argv[0]);
+	struct store_job j;
+
 	store_begin(open_db());
 	get_job(id, &j);
 	if (store_job_cancel(db, 0, id, store_now()) != 0)
@@ -1601,7 +1476,6 @@ cmd_job(int argc, char **argv)
 	else
 		warnx("job %lld of %s cancelled: %lld item%s will not be sent",
 		    id, j.org, j.cancelled, j.cancelled == 1 ? "" : "s");
-	return 0;
 }
 
 /* status */
@@ -1629,26 +1503,18 @@ print_published(const struct status_published *p, void *arg)
  * that a web server serves at its status URL.  A run that writes nothing
  * changes nothing and is not audited, so that cron may run it often.
  */
-static int
-cmd_status(int argc, char **argv)
+static void
+cmd_status_publish(char **argv)
 {
-	char err[SIGN_ERR_MAX], why[STATUS_WHY_MAX], *keyfile;
+	char err[SIGN_ERR_MAX], why[STATUS_WHY_MAX], *keyfile, *arg;
 	struct published n = { 0, 0 };
 	const char *dir = "status";
 	struct sign_master *m;
 	struct store_org o;
-	int c, rc;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "publish") != 0)
-		usage_of();
-	argc--, argv++;
-	for (optind = 0; (c = getopt(argc, argv, "+o:")) != -1;) {
-		if (c != 'o')
-			usage_of();
-		dir = optarg;
-	}
-	argc -= optind, argv += optind;
-	need_args(argc, 1, 1);
+	while (next_opt(&arg))
+		dir = arg;
 	get_org(argv[0], &o);
 	keyfile = config_master_key(key_opt, db_path);
 	if ((rc = sign_master_load(keyfile, &m, err)) != 0)
@@ -1671,7 +1537,6 @@ cmd_status(int argc, char **argv)
 		warnx("%s has no status lists yet: the first starts with its "
 		    "next credential", o.slug);
 	store_org_release(&o);
-	return 0;
 }
 
 /* ssh */
@@ -1708,27 +1573,24 @@ add_key_line(const struct store_sshkey *k, void *arg)
 	ko->n++;
 }
 
-static int
-cmd_ssh(int argc, char **argv)
+static void
+cmd_ssh_authorized_keys(char **argv)
 {
-	char why[FILES_WHY_MAX], dbreal[4096], *shell = NULL;
+	char why[FILES_WHY_MAX], dbreal[4096], *shell = NULL, *arg;
 	const char *file = NULL;
 	struct buf out = BUF_INIT;
 	struct keys_out ko = { &out, NULL, dbreal, 0 };
 	int c, rc;
 
-	if (argc < 2 || strcmp(argv[1], "authorized-keys") != 0)
-		usage_of();
-	argc--, argv++;
-	for (optind = 0; (c = getopt(argc, argv, "+o:s:")) != -1;) {
-		if (c == 'o')
-			file = optarg;
-		else if (c == 's')
-			shell = xstrdup(optarg);
-		else
-			usage_of();
+	(void)argv;
+	while ((c = next_opt(&arg))) {
+		if (c == 'o') {
+			file = arg;
+		} else {
+			free(shell);
+			shell = xstrdup(arg);
+		}
 	}
-	need_args(argc - optind, 0, 0);
 	if (!shell) {
 		char self[4096], *slash;
 		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -1766,7 +1628,6 @@ cmd_ssh(int argc, char **argv)
 	}
 	buf_release(&out);
 	free(shell);
-	return 0;
 }
 
 /* log */
@@ -1781,57 +1642,260 @@ print_audit(const struct store_audit_entry *e, void *arg)
 	    e->action, e->detail);
 }
 
-static int
-cmd_log(int argc, char **argv)
+static void
+cmd_log(char **argv)
 {
 	struct store_org o = { 0 };
 	long long n = -1;
+	char *arg;
 	int c;
 
-	for (optind = 0; (c = getopt(argc, argv, "+n:o:")) != -1;) {
+	(void)argv;
+	while ((c = next_opt(&arg))) {
 		if (c == 'n') {
-			n = parse_count("count", optarg);
-		} else if (c == 'o') {
-			store_org_release(&o);
-			get_org(optarg, &o);
+			n = parse_count("count", arg);
 		} else {
-			usage_of();
+			store_org_release(&o);
+			get_org(arg, &o);
 		}
 	}
-	if (argc - optind != 0)
-		usage_of();
 	store_audit_list(open_db(), o.id, n, print_audit, NULL);
 	store_org_release(&o);
-	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(int, char **);
-} commands[] = {
-	{ "init", cmd_init },
-	{ "org", cmd_org },
-	{ "key", cmd_key },
-	{ "badge", cmd_badge },
-	{ "member", cmd_member },
-	{ "apikey", cmd_apikey },
-	{ "credential", cmd_credential },
-	{ "job", cmd_job },
-	{ "status", cmd_status },
-	{ "ssh", cmd_ssh },
-	{ "log", cmd_log },
+/* The commands, in the order of the usage (and of man/org-admin.1). */
+
+static const struct cmd org_cmds[] = {
+	{ "create", "+p:", 2, 2, cmd_org_create, "[-p plan] slug name", 0,
+	    NULL },
+	{ "list", NULL, 0, 0, cmd_org_list, "", 0, NULL },
+	{ "show", NULL, 1, 1, cmd_org_show, "slug", 0, NULL },
+	{ "approve", "+u", 1, 1, cmd_org_approve, "[-u] slug", 0, NULL },
+	{ "plan", NULL, 2, 2, cmd_org_plan, "slug plan", 0, NULL },
+	{ "quota", NULL, 2, 2, cmd_org_quota, "slug count | default", 0,
+	    NULL },
+	{ "sender", NULL, 2, 3, cmd_org_sender, "slug address [name]", 0,
+	    NULL },
+	{ "status-url", NULL, 2, 2, cmd_org_status_url, "slug url | none", 0,
+	    NULL },
+	{ "set", NULL, 3, 3, cmd_org_set, "slug field value", 0, NULL },
+	{ 0 }
 };
+
+static const struct cmd key_cmds[] = {
+	{ "generate", NULL, 1, 1, cmd_key_generate, "org", 1, NULL },
+	{ "list", NULL, 1, 1, cmd_key_list, "org", 0, NULL },
+	{ 0 }
+};
+
+static const struct cmd badge_cmds[] = {
+	{ "create", "+b:c:D:I:i:s:t:v:", 3, 3, cmd_badge_create,
+	    "[-b body] [-c criteria] [-D description] [-I url] [-i file] "
+	    "[-s subject] [-t type] [-v days] org slug name", 0, NULL },
+	{ "list", NULL, 1, 1, cmd_badge_list, "org", 0, NULL },
+	{ "show", NULL, 2, 2, cmd_badge_show, "org slug", 0, NULL },
+	{ "set", NULL, 4, 4, cmd_badge_set, "org slug field value", 0, NULL },
+	{ 0 }
+};
+
+static const struct cmd sshkey_cmds[] = {
+	{ "add", "+r:", 3, 3, cmd_sshkey_add, "[-r rate] org email file", 0,
+	    NULL },
+	{ "list", NULL, 1, 2, cmd_sshkey_list, "org [email]", 0, NULL },
+	{ "remove", NULL, 2, 2, cmd_sshkey_remove, "org id | fingerprint", 0,
+	    NULL },
+	{ 0 }
+};
+
+static const struct cmd member_cmds[] = {
+	{ "add", NULL, 3, 3, cmd_member_add, "org email role", 0, NULL },
+	{ "remove", NULL, 2, 2, cmd_member_remove, "org email", 0, NULL },
+	{ "list", NULL, 1, 1, cmd_member_list, "org", 0, NULL },
+	{ "sshkey", NULL, 0, 0, NULL, NULL, 0, sshkey_cmds },
+	{ 0 }
+};
+
+static const struct cmd ssh_cmds[] = {
+	{ "authorized-keys", "+o:s:", 0, 0, cmd_ssh_authorized_keys,
+	    "[-o file] [-s shell]", 0, NULL },
+	{ 0 }
+};
+
+static const struct cmd apikey_cmds[] = {
+	{ "create", "+r:", 2, 2, cmd_apikey_create, "[-r rate] org email", 0,
+	    NULL },
+	{ "list", NULL, 1, 1, cmd_apikey_list, "org", 0, NULL },
+	{ "revoke", NULL, 1, 1, cmd_apikey_revoke, "prefix", 0, NULL },
+	{ "check", NULL, 0, 0, cmd_apikey_check, "", 0, NULL },
+	{ 0 }
+};
+
+static const struct cmd credential_cmds[] = {
+	{ "list", NULL, 1, 2, cmd_credential_list, "org [badge]", 0, NULL },
+	{ "show", "+j", 1, 1, cmd_credential_show, "[-j] id", 0, NULL },
+	{ "revoke", "+r:", 1, 1, cmd_credential_revoke, "[-r reason] id", 0,
+	    NULL },
+	{ "import", NULL, 1, 1, cmd_credential_import, "org", 0, NULL },
+	{ 0 }
+};
+
+static const struct cmd job_cmds[] = {
+	{ "list", NULL, 0, 1, cmd_job_list, "[org]", 0, NULL },
+	{ "show", NULL, 1, 1, cmd_job_show, "id", 0, NULL },
+	{ "cancel", NULL, 1, 1, cmd_job_cancel, "id", 0, NULL },
+	{ 0 }
+};
+
+static const struct cmd status_cmds[] = {
+	{ "publish", "+o:", 1, 1, cmd_status_publish, "[-o dir] org", 1,
+	    NULL },
+	{ 0 }
+};
+
+static const struct cmd commands[] = {
+	{ "init", NULL, 0, 0, cmd_init, "", 1, NULL },
+	{ "org", NULL, 0, 0, NULL, NULL, 0, org_cmds },
+	{ "key", NULL, 0, 0, NULL, NULL, 0, key_cmds },
+	{ "badge", NULL, 0, 0, NULL, NULL, 0, badge_cmds },
+	{ "member", NULL, 0, 0, NULL, NULL, 0, member_cmds },
+	{ "ssh", NULL, 0, 0, NULL, NULL, 0, ssh_cmds },
+	{ "apikey", NULL, 0, 0, NULL, NULL, 0, apikey_cmds },
+	{ "credential", NULL, 0, 0, NULL, NULL, 0, credential_cmds },
+	{ "job", NULL, 0, 0, NULL, NULL, 0, job_cmds },
+	{ "status", NULL, 0, 0, NULL, NULL, 0, status_cmds },
+	{ "log", "+n:o:", 0, 0, cmd_log, "[-n count] [-o org]", 0, NULL },
+	{ 0 }
+};
+
+/* The command of table t named w, or NULL. */
+static const struct cmd *
+find(const struct cmd *t, const char *w)
+{
+	for (; t->name; t++)
+		if (strcmp(t->name, w) == 0)
+			return t;
+	return NULL;
+}
+
+/* The words of table t, "create, list, show", into b. */
+static void
+words(struct buf *b, const struct cmd *t)
+{
+	for (; t->name; t++)
+		buf_join(b, ", ", t->name);
+}
+
+/*
+ * Print to f the usage lines of c and of every command under it; before
+ * holds the words before c's ("member "), and *lines counts the lines
+ * printed, the first of which says "usage:".
+ */
+static void
+print_usage(FILE *f, const struct cmd *c, const char *before, int *lines)
+{
+	struct buf w = BUF_INIT;
+	const struct cmd *s;
+
+	buf_printf(&w, "%s%s", before, c->name);
+	if (c->sub) {
+		buf_addc(&w, ' ');
+		for (s = c->sub; s->name; s++)
+			print_usage(f, s, w.p, lines);
+	} else {
+		fprintf(f, "%sorg-admin [-d db] %s%s%s%s\n", (*lines)++ ?
+		    "       " : "usage: ", c->master ? "[-k keyfile] " : "",
+		    w.p, *c->args ? " " : "", c->args);
+	}
+	buf_release(&w);
+}
+
+static void usage(int status) __attribute__((noreturn));
+
+static void
+usage(int status)
+{
+	const struct cmd *c;
+	int lines = 0;
+
+	for (c = commands; c->name; c++)
+		print_usage(status ? stderr : stdout, c, "", &lines);
+	exit(status);
+}
+
+/*
+ * Wrong words, options or operands: print the usage of the command asked
+ * for, the one its first two words name (all of member sshkey's), or,
+ * when the noun takes no such verb, what it takes.
+ */
+static void
+usage_of(void)
+{
+	const struct cmd *n = find(commands, noun), *v;
+	struct buf b = BUF_INIT;
+	int lines = 0;
+
+	if (n && !n->sub) {
+		print_usage(stderr, n, "", &lines);
+	} else if (n && verb && (v = find(n->sub, verb))) {
+		buf_printf(&b, "%s ", n->name);
+		print_usage(stderr, v, b.p, &lines);
+	} else if (n) {
+		words(&b, n->sub);
+		if (verb)
+			warnx("%s %s: no such command; %s takes %s (org-admin "
+			    "-h shows them all)", noun, verb, noun, b.p);
+		else
+			warnx("%s: which? it takes %s (org-admin -h shows "
+			    "them all)", noun, b.p);
+	} else {
+		usage(EXIT_USAGE);
+	}
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Run c, whose word is argv[0]: the next word picks a command of its
+ * table, or getopt reads its options into opts and it runs with the
+ * operands that follow them.
+ */
+static void
+run(const struct cmd *c, int argc, char **argv)
+{
+	int ch;
+
+	if (c->sub) {
+		if (argc < 2 || !(c = find(c->sub, argv[1])))
+			usage_of();
+		run(c, argc - 1, argv + 1);
+		return;
+	}
+	optind = 1;
+	if (c->opts) {
+		for (optind = 0; (ch = getopt(argc, argv, c->opts)) != -1;) {
+			if (ch == '?')
+				usage_of();
+			opts = xrealloc(opts, (nopts + 1) * sizeof *opts);
+			opts[nopts].c = ch;
+			opts[nopts++].arg = optarg;
+		}
+	}
+	argc -= optind, argv += optind;
+	if (argc < c->min || argc > c->max)
+		usage_of();
+	c->fn(argv);
+}
 
 int
 main(int argc, char *argv[])
 {
 	const char *db_opt = NULL;
-	size_t i;
-	int c, rc;
+	const struct cmd *c;
+	struct buf b = BUF_INIT;
+	int ch;
 
 	cmd_begin(argv);
-	while ((c = getopt(argc, argv, "+d:hk:V")) != -1) {
-		switch (c) {
+	while ((ch = getopt(argc, argv, "+d:hk:V")) != -1) {
+		switch (ch) {
 		case 'd':
 			db_opt = optarg;
 			break;
@@ -1854,21 +1918,14 @@ main(int argc, char *argv[])
 	db_path = config_db(db_opt);
 	noun = argv[0];
 	verb = argc > 1 ? argv[1] : NULL;
-	for (i = 0; i < sizeof commands / sizeof *commands; i++) {
-		if (strcmp(argv[0], commands[i].name) != 0)
-			continue;
-		rc = commands[i].fn(argc, argv);
-		close_stdout();
-		store_close(db);
-		return rc;
-	}
-	{
-		struct buf b = BUF_INIT;
-
-		for (i = 0; i < sizeof commands / sizeof *commands; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "",
-			    commands[i].name);
+	if (!(c = find(commands, noun))) {
+		words(&b, commands);
 		errx(EXIT_USAGE, "no command '%s'; the commands are %s "
-		    "(org-admin -h shows them all)", argv[0], b.p);
+		    "(org-admin -h shows them all)", noun, b.p);
 	}
+	run(c, argc, argv);
+	close_stdout();
+	store_close(db);
+	free(opts);
+	return 0;
 }
