@@ -18,6 +18,7 @@
 #include "config.h"
 #include "email.h"
 #include "exitcodes.h"
+#include "names.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
@@ -114,8 +115,7 @@ main(int argc, char *argv[])
 		case 'd': db_opt = optarg; break;
 		case 'e':
 			free(email);
-			email = xstrdup(optarg);
-			if (email_check(email, strlen(email), why) != 0)
+			if (!(email = names_email(optarg, why)))
 				errx(EXIT_USAGE, "-e '%s': %s", optarg, why);
 			break;
 		case 'h': usage(0); break;

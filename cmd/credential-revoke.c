@@ -21,9 +21,9 @@
 #include "buf.h"
 #include "config.h"
 #include "exitcodes.h"
+#include "names.h"
 #include "record.h"
 #include "store.h"
-#include "utf8.h"
 #include "util.h"
 
 static void
@@ -128,7 +128,7 @@ main(int argc, char *argv[])
 	const char *id;
 	char *key, where[40];
 	size_t j, n = 0;
-	int c, i, partial;
+	int c, i;
 
 	cmd_begin(argv);
 	b.reason = "revoked by the organization";
@@ -143,10 +143,7 @@ main(int argc, char *argv[])
 		default: usage(EXIT_USAGE);
 		}
 	}
-	if (utf8_check(b.reason, strlen(b.reason), &partial) !=
-	    strlen(b.reason) || utf8_find_control(b.reason,
-	    strlen(b.reason)) || !b.reason[0] ||
-	    utf8_count(b.reason, strlen(b.reason)) > 256)
+	if (names_check_line(b.reason))
 		errx(EXIT_USAGE, "-r: a reason is one line of 1 to 256 "
 		    "characters of UTF-8, without control characters");
 

@@ -39,6 +39,7 @@
 #include "buf.h"
 #include "config.h"
 #include "exitcodes.h"
+#include "names.h"
 #include "store.h"
 #include "util.h"
 
@@ -164,9 +165,7 @@ check_words(const struct allowed *a, int n, char **w)
 		if (only || p[0] != '-' || !p[1]) {
 			operands++;
 			if (a->operands == 3) {
-				if (strncmp(p, "urn:uuid:", 9) != 0 ||
-				    strspn(p + 9, "0123456789abcdef-") !=
-				    strlen(p + 9))
+				if (!names_is_credential_id(p))
 					refuse("'%s' is not a credential id "
 					    "(urn:uuid:...)", p);
 				continue;
