@@ -88,6 +88,11 @@ $(B)/test/interop/gen $(B)/test/bench/bench_sign: $(B)/%: $(B)/%.o \
 $(B)/test/smtp/send: $(B)/test/smtp/send.o $(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The command tests' way into the database (test/store/store-test.c),
+# through lib/store.h alone; not installed.
+$(B)/test/store/store-test: $(B)/test/store/store-test.o $(B)/libcredpipe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/test/unit/check_%: $(B)/test/unit/check_%.o $(B)/test/unit/main.o \
 		$(B)/libcredpipe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
@@ -105,7 +110,7 @@ SANDIR = $(abspath $(B))/sanitizer
 test: all $(UNITBINS) $(FUZZERS:%=$(B)/test/fuzz/replay_%) \
 		$(B)/test/interop/gen \
 		$(B)/test/bench/bench_sign $(B)/test/smtp/send \
-		$(INTEROP)/node_modules/.installed
+		$(B)/test/store/store-test $(INTEROP)/node_modules/.installed
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \

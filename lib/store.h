@@ -27,6 +27,7 @@
 #define CREDPIPE_STORE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define STORE_BUSY_MS 10000
 
@@ -671,5 +672,58 @@ void store_job_items(struct store *s, long long job_id, int failed_only,
  */
 int store_job_cancel(struct store *s, long long org_id, long long job_id,
     long long now);
+
+/*
+ * For tests and tools, not the commands: what no command does.  A test
+ * that must see what no command shows, or change what no command would,
+ * goes through these and no other way into the database, so that it runs
+ * against any engine.  The edits are made as a hand on the database would
+ * make them, without any of the commands' checks, in the caller's write
+ * transaction; the dump, the copy and the check are made outside one.
+ */
+
+/*
+ * Write every table of the database to out as text that depends on its
+ * contents alone, not on the engine or the file: two databases that hold
+ * the same rows dump the same bytes.  The tables in the order of their
+ * names; each is a line "#NAME" and its columns' names, then a line per
+ * row, in the order of its primary key: NAME and the row's values, all
+ * TAB-separated.  The columns are those of the primary key first, in its
+ * order, then the others in the order of their names.  A value is \N for
+ * NULL, an integer in decimal (a flag too, 0 or 1), a real as %.17g,
+ * text escaped as in credpipe-records(5) with every control character
+ * shown (record_escape_shown), a blob as lowercase hexadecimal.  Names
+ * and text sort by their bytes.  One read transaction of its own: a
+ * snapshot.  Return 0, or -1 when writing to out failed.
+ */
+int store_dump(struct store *s, FILE *out);
+
+/*
+ * Copy the database, as one snapshot, into a new database at path: a
+ * file made mode 0600 in a directory files.h trusts, as store_open makes
+ * one.  Return 0, or STORE_EXISTS when path exists, making nothing.
+ */
+int store_backup(struct store *s, const char *path);
+
+/* What store_check checks. */
+enum store_check {
+	STORE_CHECK_INTEGRITY,	/* the storage: pages, indexes, rows */
+	STORE_CHECK_REFERENCES	/* every reference to another row: that
+				 * row exists */
+};
+
+/* The database's check of itself: a line of text for each problem found
+ * written to out; return how many. */
+long long store_check(struct store *s, enum store_check what, FILE *out);
+
+/* Make the deferred items of job_id (of every job when 0) due at now, as
+ * if their retry time had come; return how many. */
+long long store_items_due_now(struct store *s, long long job_id,
+    long long now);
+
+/* Rewrite the recipient of the item of job_id at row: its email and its
+ * name, each left as it is when NULL.  Return 0 or STORE_NOTFOUND. */
+int store_item_set_recipient(struct store *s, long long job_id,
+    unsigned long row, const char *email, const char *name);
 
 #endif

@@ -2,12 +2,16 @@
 #
 # A test runs in a scratch directory of its own, removed at the end, with
 # stdin from /dev/null and the commands of $CREDPIPE_BUILD/bin (default
-# build/bin of the source tree) first on PATH.  It prints TAP: one line
-# per assertion, the plan at the end (done_testing).
+# build/bin of the source tree) first on PATH, and store-test
+# ($CREDPIPE_BUILD/test/store) after them.  A test reaches the database
+# through the commands, and through store-test (store_test, rows) for
+# what no command shows or does, never another way, so that it runs
+# against any engine of the store.  It prints TAP: one line per
+# assertion, the plan at the end (done_testing).
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 CREDPIPE_BUILD=${CREDPIPE_BUILD:-$TOP/build}
-PATH=$CREDPIPE_BUILD/bin:$PATH
+PATH=$CREDPIPE_BUILD/bin:$CREDPIPE_BUILD/test/store:$PATH
 LC_ALL=C
 export TOP CREDPIPE_BUILD PATH LC_ALL
 unset CREDPIPE_DB CREDPIPE_API_KEY CREDPIPE_MASTER_KEY CREDPIPE_SMTP_URL
@@ -102,6 +106,85 @@ setup_org() {
 	} >/dev/null 2>setup.err || { cat setup.err >&2; return 1; }
 }
 
+# store_test ARGS...: store-test ARGS (test/store/store-test.c), on
+# ./credpipe.db unless ARGS say -d.  When it fails, the test fails too (at
+# done_testing), so that no comparison passes for want of what it should
+# have given.
+store_test() {
+	store-test "$@" && return
+	set -- "$?" "$*"
+	echo "store-test $2: exit $1" >>"$SCRATCH/.store-failed"
+	return "$1"
+}
+
+# rows TABLE [COLUMN=VALUE...] [COLUMN...]: the rows of TABLE whose
+# COLUMN is VALUE, as store-test dump writes them (in the order of the
+# primary key, NULL as \N, text escaped as credpipe-records(5) shows it):
+# the named columns of each, TAB-separated, or all of them when none is
+# named.  No such table or column fails the test, as store_test does.
+rows() {
+	store_test dump >"$SCRATCH/.rows" || return
+	awk -F '\t' -v OFS='\t' '
+	function fail(why) {
+		print "rows: " why
+		failed = 1
+		exit 1
+	}
+	BEGIN {
+		t = ARGV[1]
+		for (i = 2; i < ARGC; i++) {
+			if ((e = index(ARGV[i], "=")) > 0) {
+				nw++
+				wcol[nw] = substr(ARGV[i], 1, e - 1)
+				wval[nw] = substr(ARGV[i], e + 1)
+			} else {
+				col[++nc] = ARGV[i]
+			}
+		}
+		ARGC = 2
+		ARGV[1] = "-"
+	}
+	$1 == ("#" t) {
+		for (i = 2; i <= NF; i++)
+			at[$i] = i
+		for (i = 1; i <= nw; i++)
+			if (!(wcol[i] in at))
+				fail(t " has no column " wcol[i])
+		for (i = 1; i <= nc; i++)
+			if (!(col[i] in at))
+				fail(t " has no column " col[i])
+		seen = 1
+		next
+	}
+	$1 == t {
+		for (i = 1; i <= nw; i++)
+			if ($(at[wcol[i]]) != wval[i])
+				next
+		if (!nc) {
+			print substr($0, length(t) + 2)
+			next
+		}
+		line = $(at[col[1]])
+		for (i = 2; i <= nc; i++)
+			line = line OFS $(at[col[i]])
+		print line
+	}
+	END {
+		if (!seen && !failed)
+			fail("no table " t)
+	}' "$@" <"$SCRATCH/.rows" && return
+	echo "rows $*: no such table or column" >>"$SCRATCH/.store-failed"
+	return 1
+}
+
+# item_states JOB: how many items of JOB are in each state, as
+# job-status -p -i shows them to CREDPIPE_API_KEY: a line "STATE COUNT"
+# each, by state.
+item_states() {
+	job-status -p -i "$1" | cut -f 3 | sort | uniq -c |
+	    awk '{ print $2, $1 }'
+}
+
 # ago SECONDS: the time that long ago (negative: ahead), ISO 8601 UTC.
 ago() {
 	date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%SZ
@@ -124,6 +207,10 @@ accepted() {
 }
 
 done_testing() {
+	if [ -s "$SCRATCH/.store-failed" ]; then
+		not_ok "store-test gave what was asked of it"
+		diag "$SCRATCH/.store-failed"
+	fi
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]
 }
