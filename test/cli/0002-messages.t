@@ -113,7 +113,7 @@ is "log -n 2: the last two entries, oldest first" "$(cut -f 2- out)" \
 $(id -un)	acme	member remove	org=acme email=m@acme.example"
 run org-admin log -o acme
 is "log -o acme: every change of acme" "$(wc -l <out)" \
-    "$(sqlite3 credpipe.db "SELECT count(*) FROM audit WHERE org_id = (SELECT id FROM org WHERE slug = 'acme')")"
+    "$(rows audit org_id="$(rows org slug=acme id)" | wc -l)"
 run org-admin log -o nope
 exits "log of no such organization: 65" 65
 

@@ -93,11 +93,11 @@ fi
 
 # The audit log has an entry per change.
 is "every change is in the audit log" \
-    "$(sqlite3 credpipe.db 'SELECT action FROM audit ORDER BY id' | tr '\n' ,)" \
+    "$(org-admin log | cut -f 4 | tr '\n' ,)" \
     "org create,org approve,org sender,key generate,badge create,badge create,member add,member add,apikey create,org quota,org quota,badge set,badge set,key generate,"
 
 # Refusals change nothing.
-sqlite3 credpipe.db .dump >before
+store_test dump >before
 refuse() {
 	want_rc=$1 want_msg=$2
 	shift 2
@@ -134,7 +134,7 @@ refuse 77 "no API key cpk_000000000000" org-admin apikey revoke cpk_000000000000
 refuse 64 "org frobnicate: no such command; org takes create," org-admin org frobnicate acme
 refuse 64 "usage:" org-admin org create onlyslug
 refuse 64 "usage:" org-admin
-sqlite3 credpipe.db .dump >after
+store_test dump >after
 same "no refusal changed the database" after before
 
 # An import is all or nothing: a bad line after good ones imports none of
@@ -210,6 +210,6 @@ wait
 is "three concurrent writers: no failures" "$(cat a.out b.out c.out)" ""
 is "and no message but what they did" \
     "$(grep -hv -e 'created organization' -e 'is an issuer of' a.err b.err c.err)" ""
-is "all wrote all they meant to" "$(sqlite3 credpipe.db "SELECT count(*) FROM org WHERE slug LIKE 'org-%'")" 120
+is "all wrote all they meant to" "$(org-admin org list | grep -c '^org-')" 120
 
 done_testing

@@ -1,6 +1,10 @@
 #!/bin/sh
 # The database file: an older schema is migrated on open, a newer one is
 # refused and left as it is, and a file that is not ours is refused.
+#
+# It tests the SQLite file itself (its schema, user_version and
+# application_id), which it makes and reads with the sqlite3 shell, as no
+# other command test may: a PostgreSQL store would have counterparts.
 . "$(dirname "$0")/lib.sh"
 
 sqlite3 old.db <"$TOP/test/data/schema-v1.sql"

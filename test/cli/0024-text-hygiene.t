@@ -9,7 +9,7 @@ esc=$(printf '\033')
 bel=$(printf '\007')
 c1=$(printf '\302\233')	# U+009B, the one-byte CSI
 
-dump() { sqlite3 credpipe.db .dump; }
+dump() { store_test dump; }
 # refused DESC COMMAND...: exit 65, saying control characters, and the
 # database as it was.
 refused() {
@@ -49,10 +49,11 @@ run org-admin badge set acme timed body "Hello {{name}},
 {{org}} awarded you {{badge}}."
 exits "a body of several lines is taken" 0
 
-# A database edited by hand: the reason holds ESC, BEL and a C1 control.
-id=$(printf 'timed\tada@example.org\tAda\t2026-01-01T00:00:00Z\t2026-02-01T00:00:00Z\t2026-01-15T00:00:00Z\tgone\n' |
+# A database edited by hand: the reason holds ESC, BEL and a C1 control,
+# revoked with none of org-admin's checks.
+id=$(printf 'timed\tada@example.org\tAda\t2026-01-01T00:00:00Z\t2026-02-01T00:00:00Z\t-\n' |
     org-admin credential import acme)
-sqlite3 credpipe.db "UPDATE credential SET revoke_reason = 'x' || char(27) || '[2J' || char(7) || char(155) || 'y' WHERE id = '$id'"
+store_test cred-revoke "$id" "x${esc}[2J${bel}${c1}y"
 
 # on_tty COMMAND: run it with standard output on a terminal; its output
 # in ./out, without the terminal's CRs.

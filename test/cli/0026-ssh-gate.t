@@ -97,10 +97,10 @@ is "recipient-check over ssh: 3 rows back" "$(cut -f 2 review.tsv | tr '\n' ' ')
 run as ada bulk-submit -q -b timed <review.tsv
 exits "bulk-submit over ssh: accepted" 0
 job=$(cat out)
-is "bulk-submit over ssh: a job id" "$(sqlite3 credpipe.db "SELECT org_id FROM job WHERE id = '$job'")" \
-    "$(sqlite3 credpipe.db "SELECT id FROM org WHERE slug = 'acme'")"
+is "bulk-submit over ssh: a job id" \
+    "$(org-admin job show "$job" | sed -n 's/^org	//p')" acme
 is "the job knows the SSH key that made it" \
-    "$(sqlite3 credpipe.db "SELECT ssh_key_id FROM job WHERE id = '$job'")" "$(cut -f 1 ada.id)"
+    "$(rows job id="$job" ssh_key_id)" "$(cut -f 1 ada.id)"
 run as ada job-status "$job"
 exits "job-status over ssh" 0
 has "job-status over ssh: the job" out "2 pending"
@@ -110,7 +110,8 @@ has "the template" out "name,email"
 as ada job-status -f "$job" >failed.csv
 is "job-status -f over ssh: the header" "$(head -n 1 failed.csv)" "name,email,reason"
 is "the key's use is recorded" \
-    "$(sqlite3 credpipe.db "SELECT last_used IS NOT NULL FROM ssh_key WHERE id = $(cut -f 1 ada.id)")" 1
+    "$(org-admin member sshkey list acme ada@acme.example |
+    awk -F '\t' -v id="$(cut -f 1 ada.id)" '$1 == id { print ($8 != "-") }')" 1
 
 # refused DESC RC TEXT COMMAND...: as ada, exits RC saying TEXT.
 refused() {
@@ -121,6 +122,8 @@ refused() {
 	has "$desc: says so" err "$want"
 }
 refused "org-admin" 77 "'org-admin' is not a command this account runs" org-admin org list
+# The sqlite3 shell on the SQLite file: a name credpipe-shell refuses, so
+# that it never runs (a PostgreSQL store would have psql tried likewise).
 refused "sqlite3" 77 "'sqlite3' is not a command" sqlite3 "$S/credpipe.db" .dump
 refused "a shell" 77 "'sh' is not a command" sh
 refused "bash -c" 77 "'bash' is not a command" bash -c id
@@ -141,7 +144,7 @@ refused "a pipe" 77 "'|' is not taken" "job-status $job | sh"
 refused "&&" 77 "'&' is not taken" "job-status $job && sh"
 refused "a newline" 77 "control character" "job-status $job
 sh"
-refused "another organization's job" 65 "no such job" job-status "$(sqlite3 credpipe.db "INSERT INTO job (org_id, badge_id, created) SELECT o.id, b.id, 0 FROM org o JOIN badge b ON b.org_id = o.id WHERE o.slug = 'beta' LIMIT 1; SELECT last_insert_rowid()")"
+refused "another organization's job" 65 "no such job" job-status "$(store_test job-add beta timed)"
 refused "another organization's badge" 65 "organization acme has no badge 'nope'" recipient-check -b nope
 is "no file was made by any of it" "$(ls -d /tmp/credpipe-gate-$$* 2>/dev/null)" ""
 
@@ -206,17 +209,17 @@ run "$TOP/scripts/bulk-issue" -y -r "$me@127.0.0.1" -b timed r2.csv
 exits "bulk-issue -r: submitted over ssh" 0
 job2=$(cat out)
 is "bulk-issue -r: a job of acme's, by ada's new key" \
-    "$(sqlite3 credpipe.db "SELECT o.slug, j.ssh_key_id FROM job j JOIN org o ON o.id = j.org_id WHERE j.id = '$job2'")" \
+    "$(org-admin job show "$job2" | sed -n 's/^org	//p')|$(rows job id="$job2" ssh_key_id)" \
     "acme|$(cut -f 1 ada2.id)"
 smtp_start "$S/smtp" -r 'grace@example.org=550 5.1.1 <grace@example.org>: no such mailbox' || exit 1
 run job-worker -u "$SMTP_URL"
 smtp_stop
-is "the worker fails grace's row" "$(sqlite3 credpipe.db "SELECT state FROM job_item WHERE job_id = '$job2'")" failed
+is "the worker fails grace's row" "$(job-status -k acme.key -p -i "$job2" | cut -f 3)" failed
 run "$TOP/scripts/retry-failed" -y -r "$me@127.0.0.1" "$job2"
 exits "retry-failed -r: the failed row again, over ssh" 0
 job3=$(cat out)
 is "retry-failed -r: a new job with the row" \
-    "$(sqlite3 credpipe.db "SELECT email FROM job_item WHERE job_id = '$job3'")" "grace@example.org"
+    "$(job-status -k acme.key -p -i "$job3" | cut -f 2)" "grace@example.org"
 
 # Credentials, listed and revoked over ssh: a member lists, an admin
 # revokes from the list, through two ssh sessions joined by a pipe.

@@ -55,7 +55,7 @@ run bulk-submit -k key -b timed <stream32
 exits "bulk-submit: $size bytes: exit 65" 65
 has "bulk-submit: says the limit and what to do" err \
     "bulk-submit: stdin: more than 33554432 bytes of records; split the roster and submit its parts one after the other"
-is "bulk-submit: no job" "$(sqlite3 credpipe.db 'SELECT count(*) FROM job')" 0
+is "bulk-submit: no job" "$(org-admin job list 2>&1 | wc -l)" 0
 run recipient-check -k key -b timed <stream32
 exits "recipient-check: $size bytes: exit 65" 65
 has "recipient-check: says the limit" err "more than 33554432 bytes"

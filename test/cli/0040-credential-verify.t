@@ -106,7 +106,12 @@ n = 0
 for ch in sys.argv[1][9:]:
     n = n * 58 + a.index(ch)
 print(n.to_bytes(34, "big")[2:].hex())' "$w3c")
-sqlite3 credpipe.db "INSERT INTO signing_key (org_id, public_key, sealed_secret, created, active) SELECT id, X'$pk', X'00', 0, 0 FROM org WHERE slug = 'exu'"
+# Added as its active key, with a secret nothing unseals, then retired by
+# a key of its own.
+store_test key-add exu "$pk" >/dev/null
+org-admin key generate exu >/dev/null 2>&1
+is "the W3C test key is a retired key of exu" \
+    "$(org-admin key list exu | awk -F '\t' -v k="$w3c" '$1 == k { print $3 }')" retired
 run credential-verify -d credpipe.db "$corpus/full.json"
 exits "-d: a key of an organization here, an id it does not know: 0" 0
 is "-d: the OK line names the organization after the issuer" "$(cat out)" \

@@ -22,7 +22,7 @@ setup_org beta professional || exit 1
 	org-admin apikey create acme ann@acme.example >ann.key
 } 2>/dev/null
 # The key's last use is recorded, refused or not; nothing else may change.
-dump() { sqlite3 credpipe.db .dump | grep -v 'INSERT INTO api_key'; }
+dump() { store_test dump | grep -v '^api_key	'; }
 
 awk 'BEGIN { print "name,email"
 	for (i = 1; i <= 1000; i++) printf "Recipient %d,r%d@example.org\n", i, i }' >r.csv
