@@ -10,7 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 interop=$TOP/test/interop
-q() { sqlite3 -separator ' ' credpipe.db "$1"; }
 
 setup_org acme professional || exit 1
 CREDPIPE_API_KEY=$(cat acme.key)
@@ -56,7 +55,7 @@ job=$(bulk-submit -q -b cert <review.tsv)
 run job-worker -c 2 -M outbox
 exits "the worker delivers the job into a maildir" 0
 is "every item sent, the active non-expiring one skipped" \
-    "$(q "SELECT state, count(*) FROM job_item WHERE job_id = $job GROUP BY state ORDER BY state" | tr '\n' '|')" \
+    "$(item_states "$job" | tr '\n' '|')" \
     "sent 1003|skipped 1|"
 is "1,003 messages" "$(ls outbox/new | wc -l)" 1003
 

@@ -27,10 +27,8 @@ run job-worker -c 4 -u "$SMTP_URL"
 exits "the worker delivers the job" 0
 is "the server accepted 1,000 messages" "$(smtp_stat messages)" 1000
 is "the job is completed" \
-    "$(sqlite3 credpipe.db "SELECT status FROM job WHERE id = $job")" completed
-is "every item is sent" \
-    "$(sqlite3 credpipe.db "SELECT state || ' ' || count(*) FROM job_item WHERE job_id = $job GROUP BY state")" \
-    "sent 1000"
+    "$(org-admin job show "$job" | sed -n 's/^status	//p')" completed
+is "every item is sent" "$(item_states "$job")" "sent 1000"
 smtp_stop
 
 find "$SCRATCH/srv/mail" -type f ! -name '*.env' | sort >messages
@@ -72,20 +70,30 @@ job2=$(bulk-submit -q -b timed <r2.tsv)
 run job-worker -M outbox
 exits "the worker delivers it to a maildir" 0
 is "four messages in outbox/new" "$(ls outbox/new | wc -l)" 4
-q() { sqlite3 -separator ' ' credpipe.db "$1"; }
+# after ID FIELD: a field of credential ID as org-admin shows it, and how
+# many credentials supersede it.
+after() {
+	printf '%s %s' "$(org-admin credential show "$1" | sed -n "s/^$2	//p")" \
+	    "$(rows credential supersedes="$1" | wc -l)"
+}
 is "the expired one is superseded, not revoked (it expired)" \
-    "$(q "SELECT c.revoked IS NULL, (SELECT count(*) FROM credential n WHERE n.supersedes = c.id) FROM credential c WHERE c.id = 'urn:uuid:00000000-0000-4000-8000-000000000001'")" "1 1"
+    "$(after urn:uuid:00000000-0000-4000-8000-000000000001 revoked)" "- 1"
 is "the active time-bound one is revoked as superseded, and superseded" \
-    "$(q "SELECT c.revoke_reason, (SELECT count(*) FROM credential n WHERE n.supersedes = c.id) FROM credential c WHERE c.id = 'urn:uuid:00000000-0000-4000-8000-000000000002'")" "superseded 1"
+    "$(after urn:uuid:00000000-0000-4000-8000-000000000002 revoke-reason)" "superseded 1"
 is "the revoked one keeps its own reason and nothing supersedes it" \
-    "$(q "SELECT c.revoke_reason, (SELECT count(*) FROM credential n WHERE n.supersedes = c.id) FROM credential c WHERE c.id = 'urn:uuid:00000000-0000-4000-8000-000000000003'")" "revoked 0"
+    "$(after urn:uuid:00000000-0000-4000-8000-000000000003 revoke-reason)" "revoked 0"
+job-status -p -i "$job2" >items2
+rows credential id supersedes revoked >creds2
 is "the four new credentials: supersessions exactly as classified" \
-    "$(q "SELECT i.email, coalesce(c.supersedes, '-'), c.revoked IS NULL FROM job_item i JOIN credential c ON c.id = i.credential_id WHERE i.job_id = $job2 ORDER BY i.row" | tr '\n' '|')" \
+    "$(awk -F '\t' 'NR == FNR { sup[$1] = $2; rev[$1] = $3; next }
+	{ print $2, (sup[$4] == "\\N" ? "-" : sup[$4]), (rev[$4] == "\\N") }' \
+	creds2 items2 | tr '\n' '|')" \
     "exp@example.org urn:uuid:00000000-0000-4000-8000-000000000001 1|act@example.org urn:uuid:00000000-0000-4000-8000-000000000002 1|rev@example.org - 1|new@example.org - 1|"
+rows job_item job_id="$job2" id >items2.id
 is "one credential per item" \
-    "$(q "SELECT count(*) FROM credential WHERE job_item_id IN (SELECT id FROM job_item WHERE job_id = $job2)")" 4
+    "$(rows credential job_item_id | grep -cxFf items2.id)" 4
 org-admin credential show -j urn:uuid:00000000-0000-4000-8000-000000000002 >/dev/null 2>&1
-act_new=$(q "SELECT credential_id FROM job_item WHERE job_id = $job2 AND email = 'act@example.org'")
+act_new=$(awk -F '\t' '$2 == "act@example.org" { print $4 }' items2)
 org-admin credential show -j "$act_new" >act.json
 run credential-verify -d credpipe.db act.json
 exits "the successor verifies" 0

@@ -21,12 +21,18 @@ Good Two,good2@example.org
 CSV
 csv-validate -q roster.csv | recipient-check -q -b timed >review.tsv
 job=$(bulk-submit -q -b timed <review.tsv)
-q() { sqlite3 -separator ' ' credpipe.db "$1"; }
 # Retries wait an hour (-r 3600), so however long a loaded machine takes
 # over a run, no item comes due again within it; due_now brings the
 # deferred items forward for the next run.
-due_now() { q "UPDATE job_item SET due = 0 WHERE state = 'deferred'"; }
-state() { q "SELECT state FROM job_item WHERE email = '$1'"; }
+due_now() { store_test due-now; }
+# item EMAIL FIELD: a field of EMAIL's item, of whichever job, as
+# job-status -p -i shows it (3 its state, 5 its attempts, 6 its reason).
+item() {
+	for j in $(job-status -p | cut -f 1); do
+		job-status -p -i "$j"
+	done | awk -F '\t' -v e="$1" -v f="$2" '$2 == e { print $f }'
+}
+state() { item "$1" 3; }
 
 smtp_start "$SCRATCH/srv1" -r 'slow@example.org=451 4.7.1 greylisted, come back later' \
     -r 'gone@example.org=550 5.1.1 <gone@example.org>: mailbox unknown' \
@@ -36,19 +42,20 @@ exits "the first run ends normally" 0
 smtp_stop
 is "two good ones are delivered" "$(smtp_stat messages)" 2
 is "the 4xx recipient is deferred" "$(state slow@example.org)" deferred
-is "with the server's reply kept" "$(q "SELECT reason FROM job_item WHERE email = 'slow@example.org'")" \
+is "with the server's reply kept" "$(item slow@example.org 6)" \
     "451 4.7.1 greylisted, come back later"
 is "the 5xx recipient failed" "$(state gone@example.org)" failed
-is "with the server's reason" "$(q "SELECT reason FROM job_item WHERE email = 'gone@example.org'")" \
+is "with the server's reason" "$(item gone@example.org 6)" \
     "550 5.1.1 <gone@example.org>: mailbox unknown"
 is "its credential is withdrawn" \
-    "$(q "SELECT count(*) FROM credential WHERE email = 'gone@example.org'")" 0
+    "$(credential-list -e gone@example.org 2>&1 | wc -l)" 0
 is "and its quota released" \
-    "$(q "SELECT count(*) FROM quota_hold WHERE email = 'gone@example.org'")" 0
+    "$(rows quota_hold email=gone@example.org | wc -l)" 0
 is "the dropped connection is deferred" "$(state drop@example.org)" deferred
 is "an attempt was counted for each" \
-    "$(q "SELECT attempts FROM job_item WHERE email IN ('slow@example.org', 'drop@example.org')" | tr '\n' ' ')" "1 1 "
-is "the job is still processing" "$(q "SELECT status FROM job WHERE id = $job")" processing
+    "$(item slow@example.org 5) $(item drop@example.org 5)" "1 1"
+is "the job is still processing" \
+    "$(org-admin job show "$job" | sed -n 's/^status	//p')" processing
 
 # The server is down: nothing is lost, the worker says so with 69.  (Port
 # 1 has nothing listening; the stopped server's port may already be
@@ -60,12 +67,13 @@ has "saying the transport is unavailable" err "the transport is unavailable"
 is "the two due items are deferred again" "$(state slow@example.org) $(state drop@example.org)" \
     "deferred deferred"
 is "without counting an attempt" \
-    "$(q "SELECT attempts FROM job_item WHERE email IN ('slow@example.org', 'drop@example.org')" | tr '\n' ' ')" "1 1 "
+    "$(item slow@example.org 5) $(item drop@example.org 5)" "1 1"
 has "the reply says why" /dev/stdin <<EOF2
-$(q "SELECT reason FROM job_item WHERE email = 'slow@example.org'")
+$(item slow@example.org 6)
 EOF2
 is "their credentials are kept, one each" \
-    "$(q "SELECT count(*) FROM credential WHERE email IN ('slow@example.org', 'drop@example.org')")" 2
+    "$({ credential-list -e slow@example.org
+    credential-list -e drop@example.org; } | wc -l)" 2
 
 # The server is back and well: a later run delivers them.
 due_now
@@ -76,12 +84,12 @@ smtp_stop
 is "it delivers the two" "$(smtp_stat messages)" 2
 is "which are now sent" "$(state slow@example.org) $(state drop@example.org)" "sent sent"
 is "the job is completed, with its one failure" \
-    "$(q "SELECT status FROM job WHERE id = $job") $(q "SELECT count(*) FROM job_item WHERE job_id = $job AND state = 'failed'")" \
+    "$(org-admin job show "$job" | sed -n 's/^status	//p') $(item_states "$job" | sed -n 's/^failed //p')" \
     "completed 1"
 ids=$(find "$SCRATCH"/srv1/mail "$SCRATCH"/srv2/mail -type f ! -name '*.env' -exec grep -h '^Message-ID:' {} + | sort | uniq -d)
 is "no message was delivered twice" "$ids" ""
 is "every item is sent or failed" \
-    "$(q "SELECT count(*) FROM job_item WHERE job_id = $job AND state NOT IN ('sent', 'failed')")" 0
+    "$(item_states "$job" 2>&1 | grep -v -e '^sent ' -e '^failed ' | wc -l)" 0
 
 # Attempts run out: the last temporary failure fails the item.
 printf 'name,email\nNever,never@example.org\n' | csv-validate -q - |
@@ -97,7 +105,7 @@ exits "second attempt" 0
 smtp_stop
 is "after the last attempt the item fails" "$(state never@example.org)" failed
 is "saying how many attempts and the last reply" \
-    "$(q "SELECT reason FROM job_item WHERE email = 'never@example.org'")" \
+    "$(item never@example.org 6)" \
     "gave up after 2 attempts: 452 4.2.2 mailbox full"
 
 done_testing

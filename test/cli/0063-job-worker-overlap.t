@@ -9,8 +9,6 @@ setup_org acme professional || exit 1
 CREDPIPE_API_KEY=$(cat acme.key)
 export CREDPIPE_API_KEY
 org-admin org sender acme badges@acme.example "Acme"
-q() { sqlite3 credpipe.db "$1"; }
-
 awk 'BEGIN { print "name,email"
 	for (i = 1; i <= 600; i++) printf "Person %d,p%d@example.org\n", i, i
 }' >roster.csv
@@ -33,16 +31,19 @@ if grep -q locked w?.err; then not_ok "no 'database is locked'"; cat w?.err | se
 is "600 messages" "$(smtp_stat messages)" 600
 find "$SCRATCH/srv/mail" -type f ! -name '*.env' -exec grep -h '^Message-ID:' {} + | sort >ids
 is "each item delivered exactly once: no Message-ID twice" "$(uniq -d ids)" ""
-is "every item is sent" "$(q "SELECT state || ' ' || count(*) FROM job_item WHERE job_id = $job GROUP BY state")" "sent 600"
+is "every item is sent" "$(item_states "$job")" "sent 600"
 is "the server saw several sessions at once" "$(smtp_stat sessions)" 4
 
 # Injection: CR and LF put into the database behind the tools' backs.
 printf 'name,email\nEve,eve@example.org\nMallory,mallory@example.org\nTrent,trent@example.org\n' |
     csv-validate -q - | recipient-check -q -b timed >r2.tsv
 job2=$(bulk-submit -q -b timed <r2.tsv)
-q "UPDATE job_item SET email = 'eve@example.org' || char(13, 10) || 'RCPT TO:<spy@evil.example>' WHERE job_id = $job2 AND row = 2"
-q "UPDATE job_item SET name = 'Mallory' || char(13, 10) || 'Bcc: spy@evil.example' WHERE job_id = $job2 AND row = 3"
-q "UPDATE org SET sender_name = 'Acme' || char(10) || 'X-Evil: spy@evil.example'"
+crlf=$(printf '\r\n.')
+crlf=${crlf%.}
+store_test item-set "$job2" 2 email "eve@example.org${crlf}RCPT TO:<spy@evil.example>"
+store_test item-set "$job2" 3 name "Mallory${crlf}Bcc: spy@evil.example"
+store_test sender acme badges@acme.example "Acme
+X-Evil: spy@evil.example"
 smtp_start "$SCRATCH/srv2" || exit 1
 run job-worker -j "$job2" -u "$SMTP_URL"
 exits "the worker runs" 0
@@ -54,11 +55,12 @@ else
 	ok "nothing of the injected text reaches the wire"
 fi
 is "no message went out at all: the sender's name is refused too" "$(smtp_stat messages)" 0
-is "the three items failed" "$(q "SELECT state || ' ' || count(*) FROM job_item WHERE job_id = $job2 GROUP BY state")" "failed 3"
+is "the three items failed" "$(item_states "$job2")" "failed 3"
 has "the address is refused, with why" /dev/stdin <<EOF2
-$(q "SELECT reason FROM job_item WHERE job_id = $job2 AND row = 2")
+$(job-status -p -i "$job2" | awk -F '\t' '$1 == 2 { print $6 }')
 EOF2
+run credential-list
 is "their credentials are withdrawn" \
-    "$(q "SELECT count(*) FROM credential WHERE email LIKE 'eve@%' OR email LIKE 'mallory@%' OR email LIKE 'trent@%'")" 0
+    "$rc $(cut -f 3 out | grep -c -e '^eve@' -e '^mallory@' -e '^trent@')" "0 0"
 
 done_testing

@@ -83,7 +83,7 @@ is "80 jobs submitted" "$(cut -f 3 jobs.tsv | grep -c '^[0-9][0-9]*$')" 80
 
 # A copy of the database as it is now, for the maildir run.
 mkdir m
-sqlite3 credpipe.db ".backup m/credpipe.db"
+store_test backup m/credpipe.db
 cp credpipe.key m/credpipe.key
 
 # The checker: reads the messages with Debian's Python email package.

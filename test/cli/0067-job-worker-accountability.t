@@ -258,7 +258,7 @@ exits "first attempt" 0
 is "both deferred, each with its credential" \
     "$(job-status -i "$job6" | awk -F '\t' '{ print $3, ($4 ~ /^urn:uuid:/) }' | tr '\n' ' ')" \
     "deferred 1 deferred 1 "
-sqlite3 credpipe.db "UPDATE job_item SET due = 0 WHERE state = 'deferred'"
+store_test due-now
 run job-worker -a 2 -r 3600 -u "$SMTP_URL"
 exits "second attempt" 0
 smtp_stop

@@ -11,7 +11,11 @@ export CREDPIPE_API_KEY
 org-admin org sender acme badges@acme.example "Acme"
 org-admin member add acme viewer@acme.example viewer
 org-admin apikey create acme viewer@acme.example >viewer.key 2>/dev/null
-q() { sqlite3 credpipe.db "$1"; }
+# jobfield JOB NAME: a field of org-admin job show JOB: the operator's
+# view, apart from job-status's.
+jobfield() {
+	org-admin job show "$1" | sed -n "s/^$2	//p"
+}
 
 cat >roster.csv <<'CSV'
 name,email
@@ -73,7 +77,7 @@ smtp_start "$SCRATCH/srv2" || exit 1
 job-worker -u "$SMTP_URL" 2>/dev/null
 smtp_stop
 is "once the server accepts them, they are delivered" "$(smtp_stat messages)" 2
-is "the retry job completed with no failure" "$(q "SELECT status FROM job WHERE id = $job2") $(job-status -p "$job2" | sed -n 's/^failed\t//p')" "completed 0"
+is "the retry job completed with no failure" "$(jobfield "$job2" status) $(job-status -p "$job2" | sed -n 's/^failed\t//p')" "completed 0"
 
 # -w: exit codes, and the bar only on a terminal.
 run job-status -w "$job2"
@@ -108,7 +112,7 @@ rm -rf outbox
 job-worker -M outbox 2>/dev/null
 is "nothing of a cancelled pending job is sent" "$(ls outbox/new 2>/dev/null | wc -l)" 0
 is "its items are cancelled, their quota released" \
-    "$(q "SELECT count(*) FROM job_item WHERE job_id = $job4 AND state = 'cancelled'") $(q "SELECT count(*) FROM quota_hold WHERE email LIKE 'c_@example.org'")" "2 0"
+    "$(jobfield "$job4" cancelled) $(rows quota_hold email | grep -c '^c.@example\.org$')" "2 0"
 run job-status -c "$job4"
 exits "cancelling it again: 65" 65
 has "it has ended" err "has ended (cancelled)"
@@ -122,8 +126,8 @@ run job-status -c "$job5"
 exits "a job in progress is cancelled" 0
 job-worker -M outbox 2>/dev/null
 is "no new claims after cancelling: only the 10 sent before" "$(ls outbox/new | wc -l)" 10
-is "the rest are cancelled" "$(q "SELECT count(*) FROM job_item WHERE job_id = $job5 AND state = 'cancelled'")" 20
-is "the job stays cancelled" "$(q "SELECT status FROM job WHERE id = $job5")" cancelled
+is "the rest are cancelled" "$(jobfield "$job5" cancelled)" 20
+is "the job stays cancelled" "$(jobfield "$job5" status)" cancelled
 run job-status -w "$job5"
 exits "-w on a cancelled job: 1" 1
 

@@ -59,7 +59,7 @@ mkdir base
 	job-status -f 42 >retry.csv
 	csv-validate -q roster.csv | recipient-check -q -b python-101 >review.tsv
 	mkdir credentials
-	for id in $(sqlite3 credpipe.db "SELECT id FROM credential WHERE document IS NOT NULL"); do
+	for id in $(rows credential id document | awk -F '\t' '$2 != "\\N" { print $1 }'); do
 		org-admin credential show -j "$id" >"credentials/${id#urn:uuid:}.json"
 	done
 	cp "$(ls credentials/*.json | head -1)" credential.json

@@ -149,9 +149,7 @@ kill_round() {
 	cut -f 1 creds | sort >all
 	sort imported issued >want
 	same "$kr_l: and no item was issued a second one" all want
-	sqlite3 credpipe.db "SELECT job_item_id FROM credential
-	    WHERE job_item_id IS NOT NULL GROUP BY job_item_id
-	    HAVING count(*) > 1" >twice
+	rows credential job_item_id | grep -vx '\\N' | sort | uniq -d >twice
 	is "$kr_l: no item is named by two credentials" "$(wc -l <twice)" 0
 
 	# What the relay received.
@@ -186,20 +184,21 @@ kill_round() {
 	    END { print bad + 0 }' predecessors creds >stale
 	is "$kr_l: the active predecessors are superseded, the expired ones still expired, not revoked" \
 	    "$(cat stale)" 0
-	sqlite3 -separator "$kill_tab" credpipe.db "SELECT i.email, c.supersedes,
-	    coalesce(p.revoke_reason, '') FROM job_item i
-	    JOIN credential c ON c.id = i.credential_id
-	    LEFT JOIN credential p ON p.id = c.supersedes
-	    WHERE i.job_id = $kr_job AND c.supersedes IS NOT NULL" |
-	    sort >links
+	# email, predecessor, its reason, of each item whose credential
+	# supersedes one.
+	rows credential id supersedes revoke_reason |
+	    awk -F '\t' -v OFS='\t' 'NR == FNR { sup[$1] = $2
+		why[$1] = $3 == "\\N" ? "" : $3; next }
+	    sup[$4] != "" && sup[$4] != "\\N" { print $2, sup[$4], why[sup[$4]] }' \
+	    - items | sort >links
 	same "$kr_l: each renewal supersedes its predecessor (revoked 'superseded' when it was active)" \
 	    links predecessors
 
 	# The database.
 	is "$kr_l: the database is intact" \
-	    "$(sqlite3 credpipe.db 'PRAGMA integrity_check')" ok
+	    "$(store_test check integrity)" ok
 	is "$kr_l: the foreign keys hold" \
-	    "$(sqlite3 credpipe.db 'PRAGMA foreign_key_check')" ""
+	    "$(store_test check references)" ok
 	if grep -q 'database is locked' worker.err; then
 		not_ok "$kr_l: no 'database is locked' from the workers"
 		grep 'database is locked' worker.err | head -5 | sed 's/^/# /'
