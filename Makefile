@@ -178,7 +178,7 @@ bench: all $(B)/test/bench/bench_sign $(B)/test/interop/gen \
 # job-worker killed with SIGKILL over and over during a 10,000-item job,
 # at -c 1 and at -c 4 (test/stress/worker-kill; about a minute).  Not part
 # of `make check`, which runs a smaller round (test/cli/0062).
-stress: all $(B)/test/smtp/send
+stress: all $(B)/test/smtp/send $(B)/test/store/store-test
 	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
 		sh test/stress/worker-kill </dev/null
 
