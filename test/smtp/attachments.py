@@ -6,7 +6,8 @@ For each message FILE (as the test SMTP server or a maildir keeps it),
 takes its one application/json attachment, finds the credential its
 Message-ID names (<UUID@DOMAIN> is urn:uuid:UUID), and checks that the
 attachment holds exactly the signed document the database stores for
-it, that it is named after the credential's badge (SLUG.json), and that
+it (read through store-test, test/smtp/creddb.py), that it is named
+after the credential's badge (SLUG.json), and that
 the message went to that credential's recipient.  Writes the attachment
 to OUTDIR/UUID.json.  Prints one line per problem and, last, the number
 of messages checked; exits 1 when there was a problem.
@@ -14,12 +15,13 @@ of messages checked; exits 1 when there was a problem.
 import email
 import email.policy
 import os
-import sqlite3
 import sys
+
+import creddb
 
 
 def main():
-    db = sqlite3.connect(sys.argv[1])
+    creds = creddb.load(sys.argv[1])
     out = sys.argv[2]
     problems = 0
     for path in sys.argv[3:]:
@@ -28,9 +30,7 @@ def main():
         uuid = str(msg["Message-ID"]).strip().strip("<>").split("@")[0]
         atts = [p for p in msg.iter_attachments()
                 if p.get_content_type() == "application/json"]
-        row = db.execute("SELECT c.document, c.email, b.slug "
-                         "FROM credential c JOIN badge b ON b.id = c.badge_id "
-                         "WHERE c.id = ?", ("urn:uuid:" + uuid,)).fetchone()
+        row = creds.get("urn:uuid:" + uuid)
         if len(atts) != 1 or row is None:
             print("%s: not one application/json attachment, or no "
                   "credential %s" % (path, uuid))

@@ -12,7 +12,8 @@ parse.py escapes them:
 SHAPE is the MIME tree, "multipart/mixed(multipart/alternative(
 text/plain,text/html),application/json)"; ATTACHMENT the file name of
 the application/json attachment; CREDENTIAL "same" when it holds
-exactly the document DB stores for the credential the Message-ID names,
+exactly the document DB stores for the credential the Message-ID names
+(read through store-test, test/smtp/creddb.py),
 else "differs"; IMAGE "SHA256 TYPE FILENAME DISPOSITION" of the image of
 a multipart/related, or "-"; CID "ok" when the HTML has one <img> and
 its src is cid: and that image's Content-ID, "-" when there is neither
@@ -32,8 +33,9 @@ import email.utils
 import hashlib
 import html.parser
 import re
-import sqlite3
 import sys
+
+import creddb
 
 
 def esc(s):
@@ -89,13 +91,12 @@ def display_name(msg):
 
 def main():
     policy = email.policy.default.clone(raise_on_defect=True)
-    db = sqlite3.connect(sys.argv[1])
+    creds = creddb.load(sys.argv[1])
     for path in sys.argv[2:]:
         with open(path, "rb") as f:
             msg = email.message_from_binary_file(f, policy=policy)
         uuid = str(msg["Message-ID"]).strip().strip("<>").split("@")[0]
-        row = db.execute("SELECT document FROM credential WHERE id = ?",
-                         ("urn:uuid:" + uuid,)).fetchone()
+        row = creds.get("urn:uuid:" + uuid)
         att = [p for p in msg.iter_attachments()
                if p.get_content_type() == "application/json"]
         same = (len(att) == 1 and row is not None and
