@@ -34,7 +34,9 @@
 /* Return values besides 0. */
 enum {
 	STORE_NOTFOUND = 1,	/* no such row */
-	STORE_EXISTS = 2	/* the name is taken */
+	STORE_EXISTS = 2,	/* the name is taken */
+	STORE_BROKEN = 3,	/* store_copy: a reference does not hold */
+	STORE_DIFFERS = 4	/* store_copy: the copy is not the same */
 };
 
 struct store;
@@ -66,6 +68,8 @@ void store_begin(struct store *s);
  * store_commit. */
 void store_begin_read(struct store *s);
 void store_commit(struct store *s);
+/* End the transaction, read or write, undoing what it wrote. */
+void store_rollback(struct store *s);
 
 /*
  * How hard a commit is pushed to disk: full (the default) syncs the WAL
@@ -674,6 +678,93 @@ int store_job_cancel(struct store *s, long long org_id, long long job_id,
     long long now);
 
 /*
+ * Rows as values that any engine holds: the way a whole database moves
+ * from one store to another (store_copy, org-admin db copy).  An engine
+ * provides its tables, a reader and a writer of their rows, and nothing
+ * else; store_copy is built on those and the calls above alone.
+ */
+enum store_type {
+	STORE_NULL,
+	STORE_INTEGER,
+	STORE_REAL,
+	STORE_TEXT,		/* UTF-8 */
+	STORE_BLOB
+};
+
+struct store_value {
+	enum store_type type;
+	long long i;		/* STORE_INTEGER */
+	double r;		/* STORE_REAL */
+	const void *p;		/* STORE_TEXT, STORE_BLOB: len bytes */
+	size_t len;
+};
+
+/* A table: its name and its columns' names. */
+struct store_table {
+	char *name;
+	char **cols;
+	size_t ncols;
+};
+
+/*
+ * The tables of the database, each after the tables it refers to
+ * (parents before children), in *t; return how many.  A table's
+ * references to itself, and a cycle of references (a credential and the
+ * job item that issued it name each other), no order satisfies: the
+ * writer's references are checked as a whole, at the end.  The order
+ * comes from the schema itself, so that a table added later takes its
+ * place.  store_tables_release frees *t.
+ */
+size_t store_tables(struct store *s, struct store_table **t);
+void store_tables_release(struct store_table *t, size_t n);
+
+/*
+ * Read the rows of table t (as store_tables gave it, of this database
+ * or of another at the same schema version), in the order of its
+ * primary key, in the caller's transaction: store_reader_next gives the
+ * next row's t->ncols values, in the order of t->cols, which live until
+ * the next call; NULL after the last.
+ */
+struct store_reader;
+struct store_reader *store_reader_open(struct store *s,
+    const struct store_table *t);
+const struct store_value *store_reader_next(struct store_reader *r);
+void store_reader_close(struct store_reader *r);
+
+/*
+ * Insert rows into table t, each as t->ncols values in the order of
+ * t->cols, as they are: primary keys included, so that references hold.
+ * In the caller's write transaction, whose references are checked when
+ * it commits, not at each row: the rows of a cycle may come in any order,
+ * and store_check finds what does not hold before.  A row the schema
+ * refuses otherwise (a UNIQUE or CHECK constraint) ends the program, as
+ * any error does.
+ */
+struct store_writer;
+struct store_writer *store_writer_open(struct store *s,
+    const struct store_table *t);
+void store_writer_row(struct store_writer *w, const struct store_value *v);
+void store_writer_close(struct store_writer *w);
+
+/*
+ * Copy every row of every table of from into to, which must be empty (no
+ * row in any table) and of the same schema version (store_open brings
+ * both to the current one).  One read transaction on from, one snapshot,
+ * and one write transaction on to: all or nothing.  Before to commits,
+ * its references are checked (STORE_CHECK_REFERENCES) and both are dumped
+ * (store_dump_in) and compared byte for byte, in the same transactions,
+ * so that a writer of from meanwhile changes neither side.  Return 0,
+ * with the rows and the tables copied in *rows and *tables (empty tables
+ * counted too); or, having changed nothing, STORE_EXISTS when to is not
+ * empty, STORE_BROKEN when a reference does not hold (from's rows do not
+ * hold together), each written to log as store_check writes them, or
+ * STORE_DIFFERS when the dumps differ, the first line that does written
+ * to log.
+ */
+int store_copy(struct store *from, struct store *to, long long *rows,
+    int *tables, FILE *log);
+
+/*
  * For tests and tools, not the commands: what no command does.  A test
  * that must see what no command shows, or change what no command would,
  * goes through these and no other way into the database, so that it runs
@@ -697,6 +788,9 @@ int store_job_cancel(struct store *s, long long org_id, long long job_id,
  * snapshot.  Return 0, or -1 when writing to out failed.
  */
 int store_dump(struct store *s, FILE *out);
+/* The same in the caller's transaction, read or write: what it reads, and
+ * what it wrote and has not committed. */
+int store_dump_in(struct store *s, FILE *out);
 
 /*
  * Copy the database, as one snapshot, into a new database at path: a

@@ -577,6 +577,12 @@ store_commit(struct store *s)
 }
 
 void
+store_rollback(struct store *s)
+{
+	run(s, "ROLLBACK", "rollback");
+}
+
+void
 store_sync(struct store *s, int full)
 {
 	run(s, full ? "PRAGMA synchronous = FULL" :

@@ -117,6 +117,17 @@ dump_table(struct store *s, const char *name, FILE *out)
 int
 store_dump(struct store *s, FILE *out)
 {
+	int rc;
+
+	store_begin_read(s);
+	rc = store_dump_in(s, out);
+	store_commit(s);
+	return rc;
+}
+
+int
+store_dump_in(struct store *s, FILE *out)
+{
 	static const char tables_sql[] = "SELECT name FROM sqlite_schema "
 	    "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
 	    "ORDER BY name";
@@ -124,7 +135,6 @@ store_dump(struct store *s, FILE *out)
 	char **names = NULL;
 	size_t i, n = 0;
 
-	store_begin_read(s);
 	/* The names first: each table is read by statements of its own. */
 	st = store_stmt(s, tables_sql);
 	while (store_row(s, st)) {
@@ -136,7 +146,6 @@ store_dump(struct store *s, FILE *out)
 		free(names[i]);
 	}
 	free(names);
-	store_commit(s);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
