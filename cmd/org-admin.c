@@ -10,10 +10,12 @@
  * TAB-separated, one object a line; messages go to stderr.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -1630,6 +1632,104 @@ cmd_ssh_authorized_keys(char **argv)
 	free(shell);
 }
 
+/* db */
+
+/*
+ * A store as db copy is given it: today a path, of an SQLite database.
+ * A URI (postgresql://...) is how another engine's will be named; it is
+ * refused here until there is one, rather than taken for a file name.
+ */
+static void
+check_location(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789+.-");
+
+	if (n == 0 || strncmp(s + n, "://", 3) != 0)
+		return;
+	if (strncmp(s, "postgresql://", 13) == 0 ||
+	    strncmp(s, "postgres://", 11) == 0)
+		errx(EXIT_USAGE, "%s: PostgreSQL is not supported yet; give the "
+		    "path of an SQLite database", s);
+	errx(EXIT_USAGE, "%s: not a path of a database; give the path of an "
+	    "SQLite database", s);
+}
+
+/* The database db copy made, which goes unless the copy completes:
+ * removed however the program ends. */
+static char *made;
+
+static void
+remove_made(void)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	struct buf p = BUF_INIT;
+	size_t i;
+
+	if (!made)
+		return;
+	for (i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "%s%s", made, suffixes[i]);
+		unlink(p.p);
+	}
+	buf_release(&p);
+	free(made);
+	made = NULL;
+}
+
+/*
+ * db copy: every row of from into to, which is made, or must be an empty
+ * credpipe database.  The copy compares equal before it commits (see
+ * store_copy); its audit entry is written after, in a transaction of its
+ * own, so that the comparison is of the rows copied alone.
+ */
+static void
+cmd_db_copy(char **argv)
+{
+	const char *from = argv[0], *to = argv[1];
+	struct stat fs, ts;
+	struct store *src;
+	long long rows;
+	int tables, rc;
+
+	check_location(from);
+	check_location(to);
+	if (stat(from, &fs) != 0) {
+		if (errno == ENOENT)
+			errx(EXIT_NOINPUT, "%s: no such database to copy", from);
+		err(EXIT_NOINPUT, "%s", from);
+	}
+	if (stat(to, &ts) == 0 && ts.st_dev == fs.st_dev &&
+	    ts.st_ino == fs.st_ino)
+		bad("%s and %s are the same database", from, to);
+	src = store_open(from, 0);
+	if (lstat(to, &ts) != 0 && errno == ENOENT) {
+		made = xstrdup(to);
+		atexit(remove_made);
+	}
+	db = store_open(to, STORE_CREATE);
+	rc = store_copy(src, db, &rows, &tables, stderr);
+	if (rc == STORE_EXISTS)
+		bad("%s is not empty: db copy writes only into a new database "
+		    "or an empty one; nothing was changed", to);
+	if (rc == STORE_BROKEN)
+		bad("%s: the references above do not hold; nothing was copied",
+		    from);
+	if (rc == STORE_DIFFERS)
+		errx(EXIT_IOERR, "%s: the copy did not compare equal to %s "
+		    "(above); nothing was copied", to, from);
+	store_close(src);
+	store_begin(db);
+	audit(0, "db copy", "from=%s rows=%lld tables=%d", from, rows,
+	    tables);
+	store_commit(db);
+	free(made);
+	made = NULL;
+	warnx("copied %lld row%s in %d table%s from %s to %s; every table "
+	    "compared equal", rows, rows == 1 ? "" : "s", tables,
+	    tables == 1 ? "" : "s", from, to);
+}
+
 /* log */
 
 static void
@@ -1752,6 +1852,11 @@ static const struct cmd status_cmds[] = {
 	{ 0 }
 };
 
+static const struct cmd db_cmds[] = {
+	{ "copy", NULL, 2, 2, cmd_db_copy, "from to", 0, NULL },
+	{ 0 }
+};
+
 static const struct cmd commands[] = {
 	{ "init", NULL, 0, 0, cmd_init, "", 1, NULL },
 	{ "org", NULL, 0, 0, NULL, NULL, 0, org_cmds },
@@ -1763,6 +1868,7 @@ static const struct cmd commands[] = {
 	{ "credential", NULL, 0, 0, NULL, NULL, 0, credential_cmds },
 	{ "job", NULL, 0, 0, NULL, NULL, 0, job_cmds },
 	{ "status", NULL, 0, 0, NULL, NULL, 0, status_cmds },
+	{ "db", NULL, 0, 0, NULL, NULL, 0, db_cmds },
 	{ "log", "+n:o:", 0, 0, cmd_log, "[-n count] [-o org]", 0, NULL },
 	{ 0 }
 };
