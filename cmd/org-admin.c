@@ -1716,7 +1716,7 @@ cmd_db_copy(char **argv)
 		bad("%s: the references above do not hold; nothing was copied",
 		    from);
 	if (rc == STORE_DIFFERS)
-		errx(EXIT_IOERR, "%s: the copy did not compare equal to %s "
+		errx(EXIT_SOFTWARE, "%s: the copy did not compare equal to %s "
 		    "(above); nothing was copied", to, from);
 	store_close(src);
 	store_begin(db);

@@ -16,6 +16,7 @@ enum {
 	EXIT_DATAERR = 65,	/* bad input data */
 	EXIT_NOINPUT = 66,	/* cannot open input */
 	EXIT_UNAVAILABLE = 69,	/* service unavailable (SMTP down) */
+	EXIT_SOFTWARE = 70,	/* internal error: a check of our own failed */
 	EXIT_CANTCREAT = 73,	/* cannot create output */
 	EXIT_IOERR = 74,	/* read or write error */
 	EXIT_TEMPFAIL = 75,	/* temporary failure: busy, rate limited */
