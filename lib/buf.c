@@ -8,10 +8,12 @@
 #include "buf.h"
 #include "util.h"
 
+char buf_slop[1];
+
 void
 buf_grow(struct buf *b, size_t n)
 {
-	size_t need;
+	size_t need, was = b->cap;
 
 	if (n > SIZE_MAX - b->len - 1)
 		die_nomem();
@@ -23,7 +25,9 @@ buf_grow(struct buf *b, size_t n)
 	b->cap = b->cap ? b->cap * 2 : 64;
 	if (b->cap < need)
 		b->cap = need;
-	b->p = xrealloc(b->p, b->cap);
+	b->p = xrealloc(was ? b->p : NULL, b->cap);
+	if (!was)
+		b->p[0] = '\0';
 }
 
 void
@@ -104,15 +108,16 @@ void
 buf_reset(struct buf *b)
 {
 	b->len = 0;
-	if (b->p)
+	if (b->cap)
 		b->p[0] = '\0';
 }
 
 void
 buf_release(struct buf *b)
 {
-	free(b->p);
-	b->p = NULL;
+	if (b->cap)
+		free(b->p);
+	b->p = buf_slop;
 	b->len = b->cap = 0;
 }
 
@@ -121,10 +126,10 @@ buf_detach(struct buf *b)
 {
 	char *p;
 
-	if (!b->p)
-		buf_grow(b, 0), b->p[0] = '\0';
+	if (!b->cap)
+		buf_grow(b, 0);
 	p = b->p;
-	b->p = NULL;
+	b->p = buf_slop;
 	b->len = b->cap = 0;
 	return p;
 }

@@ -1,10 +1,15 @@
 /*
  * buf.h: growable byte buffers.
  *
- * A struct buf owns its bytes.  Its contents are always NUL-terminated
- * once anything has been added, so b.p can be used as a C string when the
- * bytes hold no NUL.  Allocation failure ends the program (see xmalloc in
- * util.h): callers never check.
+ * A struct buf owns its bytes.  Its contents are always NUL-terminated,
+ * so b.p can be used as a C string when the bytes hold no NUL, and b.p is
+ * never NULL: a buffer that has allocated nothing points at buf_slop, a
+ * static empty string that is never written (nor freed).  A struct buf
+ * zeroed by calloc or memset has allocated nothing either, and the
+ * functions below take it, but its b.p is NULL until its first growth:
+ * initialise with BUF_INIT where b.p is read before anything is added.
+ * Allocation failure ends the program (see xmalloc in util.h): callers
+ * never check.
  *
  *	struct buf b = BUF_INIT;
  *	buf_adds(&b, "hello");
@@ -18,12 +23,15 @@
 #include <stddef.h>
 
 struct buf {
-	char *p;	/* the bytes, NUL-terminated; NULL until first growth */
+	char *p;	/* the bytes, NUL-terminated; buf_slop until the
+			 * first growth */
 	size_t len;	/* bytes in use, not counting the NUL */
-	size_t cap;	/* bytes allocated */
+	size_t cap;	/* bytes allocated; 0: none, p is not ours */
 };
 
-#define BUF_INIT { NULL, 0, 0 }
+extern char buf_slop[1];
+
+#define BUF_INIT { buf_slop, 0, 0 }
 
 /* Make room for n more bytes (and the NUL) without changing len. */
 void buf_grow(struct buf *b, size_t n);
