@@ -5,6 +5,28 @@
  * lib/store_sqlite*.c and no other file includes sqlite3.h.  That keeps
  * one place to change when a second engine arrives.
  *
+ * What any engine must give, whatever its isolation and however many
+ * hosts its clients run on (the SQLite store gives it with one writer at
+ * a time, BEGIN IMMEDIATE, on one host):
+ *
+ *	claim	store_items_claim hands each due item to one claimer only,
+ *		passing over items another claimer holds (skip-locked), and
+ *		never to two at once, under a lease measured by one clock
+ *		for every claimer;
+ *	record	the store_item_* results change an item only while the
+ *		caller holds its lease (STORE_NOTFOUND otherwise);
+ *	submit	what bulk-submit checks and writes (the rate-limit token,
+ *		the quota's headroom, the job and its items) is one atomic
+ *		step in one write transaction: two submissions never both
+ *		take the last of a quota;
+ *	copy	store_reader and store_writer move typed rows, ids kept, so
+ *		that store_copy moves a database between any two engines.
+ *
+ * Not yet engine-neutral, and to be before a second engine: store_now is
+ * the process's clock, not the database's, which a lease compared across
+ * hosts needs; an error that another engine would have the caller retry
+ * (a serialization failure) ends the program, as every error does below.
+ *
  * The file is created mode 0600 (its -wal and -shm files inherit that
  * mode), runs in WAL mode with foreign keys on and synchronous=FULL, so
  * that a commit that precedes an effect outside the database (a key
