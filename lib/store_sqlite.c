@@ -405,6 +405,18 @@ store_col_int(sqlite3_stmt *st, int i, long long none)
 	return sqlite3_column_int64(st, i);
 }
 
+void
+store_add_ident(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
 /* Run SQL text that returns no rows we need. */
 static void
 run(struct store *s, const char *sql, const char *what)

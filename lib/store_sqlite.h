@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "store.h"
 
 /* A prepared statement, kept for the life of the connection. */
@@ -55,5 +56,9 @@ void store_bind_int_or_null(sqlite3_stmt *st, int i, long long v,
 /* Column helpers: NULL text as "", NULL integer as none. */
 const char *store_col_text(sqlite3_stmt *st, int i);
 long long store_col_int(sqlite3_stmt *st, int i, long long none);
+
+/* Append the name s (a table's, a column's) to b as an SQL identifier,
+ * double-quoted, a quote inside doubled: for SQL made from the schema. */
+void store_add_ident(struct buf *b, const char *s);
 
 #endif

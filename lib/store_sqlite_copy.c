@@ -20,18 +20,6 @@
 
 /* The tables. */
 
-/* Append the identifier s quoted for SQL, as SQLite quotes one. */
-static void
-add_ident(struct buf *b, const char *s)
-{
-	char *q = sqlite3_mprintf("\"%w\"", s);
-
-	if (!q)
-		errx(EXIT_TEMPFAIL, "out of memory");
-	buf_adds(b, q);
-	sqlite3_free(q);
-}
-
 /* The names of what sql, with one parameter bound to arg, gives, in *v;
  * return how many. */
 static size_t
@@ -152,10 +140,10 @@ store_reader_open(struct store *s, const struct store_table *t)
 	for (i = 0; i < t->ncols; i++) {
 		if (i)
 			buf_adds(&sql, ", ");
-		add_ident(&sql, t->cols[i]);
+		store_add_ident(&sql, t->cols[i]);
 	}
 	buf_adds(&sql, " FROM ");
-	add_ident(&sql, t->name);
+	store_add_ident(&sql, t->name);
 	/* The key's order, as the dump has it; without a key, all
 	 * columns'. */
 	nkey = names_of(s, key_sql, t->name, &key);
@@ -163,7 +151,7 @@ store_reader_open(struct store *s, const struct store_table *t)
 	for (i = 0; i < (nkey ? nkey : t->ncols); i++) {
 		if (i)
 			buf_adds(&sql, ", ");
-		add_ident(&sql, nkey ? key[i] : t->cols[i]);
+		store_add_ident(&sql, nkey ? key[i] : t->cols[i]);
 	}
 	names_free(key, nkey);
 	if (sqlite3_prepare_v2(s->db, sql.p, -1, &r->st, NULL) != SQLITE_OK)
@@ -244,12 +232,12 @@ store_writer_open(struct store *s, const struct store_table *t)
 	    NULL) != SQLITE_OK)
 		store_die(s, "copy");
 	buf_adds(&sql, "INSERT INTO ");
-	add_ident(&sql, t->name);
+	store_add_ident(&sql, t->name);
 	buf_adds(&sql, " (");
 	for (i = 0; i < t->ncols; i++) {
 		if (i)
 			buf_adds(&sql, ", ");
-		add_ident(&sql, t->cols[i]);
+		store_add_ident(&sql, t->cols[i]);
 	}
 	buf_adds(&sql, ") VALUES (");
 	for (i = 0; i < t->ncols; i++)

@@ -18,20 +18,12 @@
 #include "store_sqlite.h"
 #include "util.h"
 
-/* The dump. */
-
-/* Append the identifier s quoted for SQL. */
-static void
-add_ident(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '"');
-}
+/*
+ * The dump.  It lists the tables and reads their rows by its own SQL,
+ * not through store_tables and the row reader: store_copy compares the
+ * dumps to check what those moved, and a table they missed, or a value
+ * they read wrong, would be missed or misread on both sides alike.
+ */
 
 /* Append the value of column i as store.h's dump writes it. */
 static void
@@ -83,7 +75,7 @@ dump_table(struct store *s, const char *name, FILE *out)
 		record_escape_shown(&line, store_col_text(st, 0));
 		if (n++)
 			buf_adds(&sql, ", ");
-		add_ident(&sql, store_col_text(st, 0));
+		store_add_ident(&sql, store_col_text(st, 0));
 		if (sqlite3_column_int(st, 1) > 0)
 			nkey++;
 	}
@@ -93,7 +85,7 @@ dump_table(struct store *s, const char *name, FILE *out)
 	/* The key's columns come first; a table without a key is ordered by
 	 * all of them. */
 	buf_adds(&sql, " FROM ");
-	add_ident(&sql, name);
+	store_add_ident(&sql, name);
 	buf_adds(&sql, " ORDER BY ");
 	for (i = 0; i < (nkey ? nkey : n); i++)
 		buf_printf(&sql, "%s%d", i ? ", " : "", i + 1);
