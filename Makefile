@@ -139,7 +139,7 @@ FUZZ_roster = lib/roster.c lib/strset.c lib/email.c lib/utf8.c lib/buf.c \
 	lib/util.c
 FUZZ_credential = lib/json.c lib/credential.c lib/canonical.c lib/proof.c \
 	lib/email.c lib/bitstring.c lib/multibase.c lib/buf.c lib/utf8.c \
-	lib/util.c lib/uuid.c lib/sign.c lib/files.c
+	lib/util.c lib/uuid.c lib/sign.c lib/files.c lib/names.c
 FUZZ_record = lib/record.c lib/buf.c lib/util.c
 FUZZ_mime = lib/mime.c lib/image.c $(FUZZ_credential)
 FUZZ_smtpreply = lib/smtpreply.c lib/buf.c lib/util.c

@@ -137,8 +137,7 @@ check_db(struct store *db, const struct credential *c, char org[72],
 		rc = -1;
 	} else if (sc.revoked) {
 		iso_time(sc.revoked, when);
-		if (sc.superseded_by[0] &&
-		    strcmp(sc.revoke_reason, "superseded") == 0)
+		if (strcmp(store_cred_state(&sc, 0), "superseded") == 0)
 			snprintf(why, CREDENTIAL_WHY_MAX, "superseded %s by %s",
 			    when, sc.superseded_by);
 		else

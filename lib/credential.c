@@ -18,6 +18,7 @@
 #include "email.h"
 #include "json.h"
 #include "multibase.h"
+#include "names.h"
 #include "proof.h"
 #include "utf8.h"
 #include "util.h"
@@ -93,22 +94,6 @@ is_lower_hex(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
 		    (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
-/* "urn:uuid:" and 8-4-4-4-12 lowercase hex digits. */
-static int
-is_urn_uuid(const char *s)
-{
-	static const int group[] = { 8, 4, 4, 4, 12 };
-	size_t i;
-
-	if (strncmp(s, "urn:uuid:", 9) != 0 || strlen(s) != 45)
-		return 0;
-	for (s += 9, i = 0; i < 5; s += group[i] + 1, i++)
-		if (!is_lower_hex(s, (size_t)group[i]) ||
-		    s[group[i]] != (i < 4 ? '-' : '\0'))
 			return 0;
 	return 1;
 }
@@ -273,7 +258,7 @@ credential_check(const struct credential *c, char why[CREDENTIAL_WHY_MAX])
 	unsigned char sig[64];
 	size_t i, n;
 
-	if (!c->id || !is_urn_uuid(c->id))
+	if (!c->id || !names_is_credential_id(c->id))
 		return fail(why, "'%s' is not a urn:uuid: of lowercase hex "
 		    "digits", "id");
 	for (i = 0; i < sizeof texts / sizeof *texts; i++) {
@@ -1002,7 +987,7 @@ credential_parse(struct credential *c, const struct json *doc,
 		return fail(why, "%s", "not a JSON object");
 	if (string(&r, doc, "", "id", &id) != 0)
 		return -1;
-	if (!is_urn_uuid(id))
+	if (!names_is_credential_id(id))
 		return bad(&r, "", "id", "is not a urn:uuid: of lowercase hex "
 		    "digits");
 	c->id = id;
