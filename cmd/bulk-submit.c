@@ -162,7 +162,7 @@ take_token(struct store *s, const struct auth_who *who)
 {
 	long long wait;
 
-	if (auth_take_token(s, who, store_now(), &wait) == 0)
+	if (auth_take_token(s, who, store_now(s), &wait) == 0)
 		return;
 	if (wait < 0)
 		errx(EXIT_NOPERM, "%s key of %s may not submit (its rate is "
@@ -226,7 +226,7 @@ main(int argc, char *argv[])
 	}
 	take_token(s, &who);
 
-	now = store_now();
+	now = store_now(s);
 	c = classify_new(s, &who.org, b.id, now);
 	changed = reclassify(c, &unclassified);
 	if (unclassified)

@@ -146,7 +146,7 @@ main(int argc, char *argv[])
 	f.org_id = who.org.id;
 	f.badge_id = badge ? b.id : 0;
 	f.email = email;
-	f.now = store_now();
+	f.now = store_now(s);
 	store_begin_read(s);
 	store_cred_query(s, &f, print_cred, &f);
 	flush();

@@ -215,7 +215,7 @@ stalled(struct store *s, const struct auth_who *who, const struct store_job *j)
 		warnx("job %lld: a worker holds %lld item%s but has finished "
 		    "none in %d s; the relay may be slow or down", j->id,
 		    claimed, claimed == 1 ? "" : "s", STALL_SECONDS);
-	else if (due > store_now())
+	else if (due > store_now(s))
 		warnx("job %lld: its items wait for a retry; the next is due "
 		    "at %s", j->id, when(due, t));
 	else
@@ -317,7 +317,7 @@ main(int argc, char *argv[])
 		store_begin(s);
 		get_job(s, &who, (long long)id, &j);
 		if (store_job_cancel(s, who.org.id, (long long)id,
-		    store_now()) != 0)
+		    store_now(s)) != 0)
 			errx(EXIT_DATAERR, "job %lu has ended (%s); there is "
 			    "nothing to cancel", id, j.status);
 		store_commit(s);

@@ -1262,11 +1262,12 @@ import(const struct store_org *o, struct buf *ids)
 static void
 cmd_credential_list(char **argv)
 {
-	long long now = store_now();
 	struct store_badge b;
 	struct store_org o;
+	long long now;
 
 	get_org(argv[0], &o);
+	now = store_now(db);
 	if (argv[1]) {
 		get_badge(&o, argv[1], &b);
 		store_cred_list(db, o.id, b.id, print_cred, &now);
@@ -1463,7 +1464,7 @@ cmd_job_cancel(char **argv)
 
 	store_begin(open_db());
 	get_job(id, &j);
-	if (store_job_cancel(db, 0, id, store_now()) != 0)
+	if (store_job_cancel(db, 0, id, store_now(db)) != 0)
 		bad("job %lld has ended (%s); there is nothing to cancel", id,
 		    j.status);
 	audit(j.org_id, "job cancel", "job=%lld org=%s", id, j.org);
@@ -1635,23 +1636,22 @@ cmd_ssh_authorized_keys(char **argv)
 /* db */
 
 /*
- * A store as db copy is given it: today a path, of an SQLite database.
- * A URI (postgresql://...) is how another engine's will be named; it is
- * refused here until there is one, rather than taken for a file name.
+ * A store as db copy is given it: the path of an SQLite database, or a
+ * URI of a PostgreSQL one (postgresql://...).  Return 1 for a URI.  A URI
+ * of anything else is refused, rather than taken for a file name.
  */
-static void
+static int
 check_location(const char *s)
 {
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789+.-");
 
 	if (n == 0 || strncmp(s + n, "://", 3) != 0)
-		return;
+		return 0;
 	if (strncmp(s, "postgresql://", 13) == 0 ||
 	    strncmp(s, "postgres://", 11) == 0)
-		errx(EXIT_USAGE, "%s: PostgreSQL is not supported yet; give the "
-		    "path of an SQLite database", s);
-	errx(EXIT_USAGE, "%s: not a path of a database; give the path of an "
-	    "SQLite database", s);
+		return 1;
+	errx(EXIT_USAGE, "%s: not a database; give the path of an SQLite "
+	    "database or a postgresql:// URI", s);
 }
 
 /* The database db copy made, which goes unless the copy completes:
@@ -1690,20 +1690,21 @@ cmd_db_copy(char **argv)
 	struct stat fs, ts;
 	struct store *src;
 	long long rows;
-	int tables, rc;
+	int tables, rc, from_uri, to_uri;
 
-	check_location(from);
-	check_location(to);
-	if (stat(from, &fs) != 0) {
+	from_uri = check_location(from);
+	to_uri = check_location(to);
+	if (!from_uri && stat(from, &fs) != 0) {
 		if (errno == ENOENT)
 			errx(EXIT_NOINPUT, "%s: no such database to copy", from);
 		err(EXIT_NOINPUT, "%s", from);
 	}
-	if (stat(to, &ts) == 0 && ts.st_dev == fs.st_dev &&
+	if (from_uri && to_uri ? strcmp(from, to) == 0 : !from_uri &&
+	    !to_uri && stat(to, &ts) == 0 && ts.st_dev == fs.st_dev &&
 	    ts.st_ino == fs.st_ino)
 		bad("%s and %s are the same database", from, to);
 	src = store_open(from, 0);
-	if (lstat(to, &ts) != 0 && errno == ENOENT) {
+	if (!to_uri && lstat(to, &ts) != 0 && errno == ENOENT) {
 		made = xstrdup(to);
 		atexit(remove_made);
 	}

@@ -69,7 +69,7 @@ main(int argc, char *argv[])
 	free(key);
 
 	store_begin_read(s);
-	c = classify_new(s, &who.org, b.id, store_now());
+	c = classify_new(s, &who.org, b.id, store_now(s));
 	record_reader_init(&rr, stdin, "stdin");
 	while ((rc = record_read(&rr, &rec)) > 0) {
 		classify_one(c, &rec, &res);

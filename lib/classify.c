@@ -27,15 +27,11 @@ classify_new(struct store *s, const struct store_org *o, long long badge_id,
     long long now)
 {
 	struct classify *c = xcalloc(1, sizeof *c);
-	time_t t = (time_t)now;
-	struct tm tm;
-
 	c->s = s;
 	c->org_id = o->id;
 	c->badge_id = badge_id;
 	c->now = now;
-	gmtime_r(&t, &tm);
-	strftime(c->t.month, sizeof c->t.month, "%Y-%m", &tm);
+	store_month(now, c->t.month);
 	c->t.quota = auth_org_quota(o);
 	c->t.used = store_quota_used(s, o->id, c->t.month);
 	return c;

@@ -33,6 +33,10 @@ config_master_key(const char *opt, const char *db)
 
 	if (v)
 		return xstrdup(v);
+	/* A database on a server has no directory to keep it beside. */
+	if (strstr(db, "://"))
+		errx(EXIT_CONFIG, "%s: a database on a server: "
+		    "CREDPIPE_MASTER_KEY or -k names the master key file", db);
 	if (!(slash = strrchr(db, '/')))
 		return xstrdup("credpipe.key");
 	{

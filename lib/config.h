@@ -13,7 +13,8 @@ const char *config_env(const char *name);
 /* The database: opt (-d), else $CREDPIPE_DB, else "./credpipe.db". */
 const char *config_db(const char *opt);
 
-/* The master key file: opt (-k), else $CREDPIPE_MASTER_KEY, else
+/* The master key file: opt (-k), else $CREDPIPE_MASTER_KEY, else (for a
+ * database that is a file, not a URI of a server)
  * credpipe.key in the directory of db.  The caller frees the result. */
 char *config_master_key(const char *opt, const char *db);
 

@@ -1,18 +1,25 @@
 /*
  * store.h: the database that every command after csv-validate shares.
  *
- * All SQL of credpipe lives behind this header; the SQLite store is in
- * lib/store_sqlite*.c and no other file includes sqlite3.h.  That keeps
- * one place to change when a second engine arrives.
+ * All SQL of credpipe lives behind this header, and nothing outside
+ * lib/store*.c knows which engine holds the data: SQLite (lib/
+ * store_sqlite*.c), a file named by its path, the default; or PostgreSQL
+ * (lib/store_pg*.c), named by a URI "postgresql://..." in libpq's syntax,
+ * for workers on several hosts.  The engines differ in what they are
+ * given (a file or a server), never in what these calls mean.
  *
  * What any engine must give, whatever its isolation and however many
- * hosts its clients run on (the SQLite store gives it with one writer at
- * a time, BEGIN IMMEDIATE, on one host):
+ * hosts its clients run on:
  *
+ *	one writer	store_begin starts a write transaction that no other
+ *		writer's overlaps (SQLite: BEGIN IMMEDIATE; PostgreSQL: one
+ *		advisory lock every write transaction takes first), so
+ *		that what is read in it stays true until it commits;
  *	claim	store_items_claim hands each due item to one claimer only,
  *		passing over items another claimer holds (skip-locked), and
- *		never to two at once, under a lease measured by one clock
- *		for every claimer;
+ *		never to two at once, under a lease measured by the
+ *		database's clock (store_now), the same for every claimer
+ *		whatever the clocks of their hosts say;
  *	record	the store_item_* results change an item only while the
  *		caller holds its lease (STORE_NOTFOUND otherwise);
  *	submit	what bulk-submit checks and writes (the rate-limit token,
@@ -22,16 +29,15 @@
  *	copy	store_reader and store_writer move typed rows, ids kept, so
  *		that store_copy moves a database between any two engines.
  *
- * Not yet engine-neutral, and to be before a second engine: store_now is
- * the process's clock, not the database's, which a lease compared across
- * hosts needs; an error that another engine would have the caller retry
- * (a serialization failure) ends the program, as every error does below.
+ * Times, the names of who acts and the ids of credentials are made by
+ * the callers (store_now, store_actor, uuid.h) and bound as values: no
+ * statement asks its engine for them.
  *
- * The file is created mode 0600 (its -wal and -shm files inherit that
- * mode), runs in WAL mode with foreign keys on and synchronous=FULL, so
- * that a commit that precedes an effect outside the database (a key
+ * An SQLite file is created mode 0600 (its -wal and -shm files inherit
+ * that mode), runs in WAL mode with foreign keys on and synchronous=FULL,
+ * so that a commit that precedes an effect outside the database (a key
  * printed, a job id printed, a mail sent) survives a power cut.  Writers
- * wait up to STORE_BUSY_MS for each other.
+ * wait up to STORE_BUSY_MS for each other, on either engine.
  *
  * Errors: what a caller can expect (a name not found, a name taken) comes
  * back as a return value.  Anything else (disk full, a corrupt file, the
@@ -79,6 +85,9 @@ struct store *store_open(const char *path, int flags);
 /* Close the database; NULL is allowed. */
 void store_close(struct store *s);
 
+/* The engine that holds it: "sqlite" or "postgresql". */
+const char *store_engine(struct store *s);
+
 /* The schema version this program writes, and the file's. */
 int store_schema_version(void);
 int store_file_version(struct store *s);
@@ -101,8 +110,10 @@ void store_rollback(struct store *s);
  */
 void store_sync(struct store *s, int full);
 
-/* The current time, Unix seconds. */
-long long store_now(void);
+/* The database's clock, Unix seconds: what leases, quotas and the times
+ * recorded are measured by (on SQLite, a file on this host, this host's
+ * clock). */
+long long store_now(struct store *s);
 
 /* The name of the program's user, for the audit log. */
 const char *store_actor(void);
@@ -428,6 +439,8 @@ long long store_job_open_for(struct store *s, long long org_id,
  */
 long long store_quota_used(struct store *s, long long org_id,
     const char *month);
+/* The month of time t, UTC, as the quota counts it: "2026-11". */
+void store_month(long long t, char month[8]);
 int store_quota_counted(struct store *s, long long org_id, const char *month,
     const char *email);
 /* Item item_id holds email's place in month, which must be the month

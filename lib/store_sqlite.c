@@ -1,7 +1,8 @@
 /*
- * store_sqlite.c: opening the SQLite database, the schema and its
- * migrations, and the helpers the other lib/store_sqlite*.c files use.
- * The contract is in store.h.
+ * store_sqlite.c: the SQLite engine: opening the file, the schema and
+ * its migrations, transactions, and the driver of statements that the
+ * engine-neutral store files use (store_impl.h).  The contract is in
+ * store.h.
  *
  * The schema is versioned with PRAGMA user_version.  migrations[i] takes
  * a database from version i to i + 1; store_open applies the missing ones
@@ -11,7 +12,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,20 +268,43 @@ static const char *const migrations[] = {
 	/* 6 -> 7: members list their organization's credentials by the
 	 * time they were issued (credential-list). */
 	"CREATE INDEX credential_issued ON credential(org_id, issued);",
+
+	/* 7 -> 8: the order credentials were recorded in, as a column of
+	 * their own (seq) instead of SQLite's rowid, which no other engine
+	 * has and a copy does not keep: it breaks the tie of two issued in
+	 * one second.  Classifying reads it from its index. */
+	"ALTER TABLE credential ADD COLUMN seq INTEGER;"
+	"UPDATE credential SET seq = rowid;"
+	"CREATE UNIQUE INDEX credential_seq ON credential(seq);"
+	"DROP INDEX credential_latest;"
+	"CREATE INDEX credential_latest ON credential(org_id, badge_id,"
+	"  email, issued, expires, revoked, id, seq);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
-int
-store_schema_version(void)
-{
-	return NMIGRATIONS;
-}
 
-void
-store_die(struct store *s, const char *what)
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+_Static_assert(sizeof migrations / sizeof *migrations ==
+    STORE_SCHEMA_VERSION, "a migration for every schema version");
+
+#define DB(s) ((sqlite3 *)(s)->db)
+
+/* A statement: the driver's, as store_impl.h hands it around. */
+struct sq_stmt {
+	struct store_stmt base;
+	sqlite3_stmt *st;
+};
+
+#define ST(p) (((struct sq_stmt *)(p))->st)
+
+static void sq_die(struct store *, const char *) __attribute__((noreturn));
+
+static void
+sq_die(struct store *s, const char *what)
 {
-	int rc = sqlite3_extended_errcode(s->db) & 0xff;
+	int rc = sqlite3_extended_errcode(DB(s)) & 0xff;
 	int code = EXIT_IOERR;
 
 	switch (rc) {
@@ -301,128 +325,127 @@ store_die(struct store *s, const char *what)
 		code = EXIT_TEMPFAIL;
 		break;
 	}
-	errx(code, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	errx(code, "%s: %s: %s", s->path, what, sqlite3_errmsg(DB(s)));
 }
 
-sqlite3_stmt *
-store_stmt(struct store *s, const char *sql)
+static struct store_stmt *
+sq_prepare(struct store *s, const char *sql)
 {
-	struct store_cached *c;
-	size_t i;
+	struct sq_stmt *q = xcalloc(1, sizeof *q);
 
-	for (i = 0; i < s->ncache; i++) {
-		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].st);
-			sqlite3_clear_bindings(s->cache[i].st);
-			return s->cache[i].st;
-		}
+	q->base.eng = &store_sqlite_engine;
+	if (sqlite3_prepare_v3(DB(s), sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &q->st, NULL) != SQLITE_OK)
+		sq_die(s, "prepare");
+	return &q->base;
+}
+
+static void
+sq_finalize(struct store_stmt *st)
+{
+	sqlite3_finalize(ST(st));
+	free(st);
+}
+
+static void
+sq_reset(struct store_stmt *st)
+{
+	sqlite3_reset(ST(st));
+	sqlite3_clear_bindings(ST(st));
+}
+
+static void
+sq_bind(struct store_stmt *st, int i, const struct store_value *v)
+{
+	sqlite3_stmt *q = ST(st);
+
+	if ((v->type == STORE_TEXT || v->type == STORE_BLOB) &&
+	    v->len > INT_MAX)
+		errx(EXIT_DATAERR, "a value of %zu bytes is too long", v->len);
+	switch (v->type) {
+	case STORE_NULL:
+		sqlite3_bind_null(q, i);
+		break;
+	case STORE_INTEGER:
+		sqlite3_bind_int64(q, i, v->i);
+		break;
+	case STORE_REAL:
+		sqlite3_bind_double(q, i, v->r);
+		break;
+	case STORE_TEXT:
+		sqlite3_bind_text(q, i, v->p ? v->p : "", (int)v->len,
+		    SQLITE_TRANSIENT);
+		break;
+	case STORE_BLOB:
+		/* A NULL pointer would bind NULL, not an empty blob. */
+		if (v->len == 0)
+			sqlite3_bind_zeroblob(q, i, 0);
+		else
+			sqlite3_bind_blob(q, i, v->p, (int)v->len,
+			    SQLITE_TRANSIENT);
+		break;
 	}
-	if (s->ncache == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		s->cache = xrealloc(s->cache, s->cap * sizeof *s->cache);
-	}
-	c = &s->cache[s->ncache];
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &c->st, NULL) != SQLITE_OK)
-		store_die(s, "prepare");
-	c->sql = sql;
-	s->ncache++;
-	return c->st;
 }
 
-int
-store_exec(struct store *s, sqlite3_stmt *st)
+static int
+sq_step(struct store *s, struct store_stmt *st)
 {
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		;
-	if (rc != SQLITE_DONE)
-		store_die(s, "write");
-	sqlite3_reset(st);
-	return sqlite3_changes(s->db);
-}
-
-int
-store_insert(struct store *s, sqlite3_stmt *st, long long *id)
-{
-	int rc = sqlite3_step(st), ext = sqlite3_extended_errcode(s->db);
-
-	if (rc != SQLITE_DONE && (ext == SQLITE_CONSTRAINT_UNIQUE ||
-	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)) {
-		sqlite3_reset(st);
-		return STORE_EXISTS;
-	}
-	if (rc != SQLITE_DONE)
-		store_die(s, "write");
-	sqlite3_reset(st);
-	if (id)
-		*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
-int
-store_row(struct store *s, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(ST(st)), ext;
 
 	if (rc == SQLITE_ROW)
 		return 1;
-	if (rc != SQLITE_DONE)
-		store_die(s, "read");
-	sqlite3_reset(st);
-	return 0;
+	if (rc == SQLITE_DONE)
+		return 0;
+	ext = sqlite3_extended_errcode(DB(s));
+	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return -1;
+	sq_die(s, "read");
 }
 
-void
-store_bind_text(sqlite3_stmt *st, int i, const char *v)
+static int
+sq_changes(struct store *s, struct store_stmt *st)
 {
-	sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+	(void)st;
+	return sqlite3_changes(DB(s));
 }
 
-void
-store_bind_int_or_null(sqlite3_stmt *st, int i, long long v, long long none)
+static void
+sq_column(struct store_stmt *st, int i, struct store_value *v)
 {
-	if (v == none)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
+	sqlite3_stmt *q = ST(st);
 
-const char *
-store_col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? (const char *)t : "";
-}
-
-long long
-store_col_int(sqlite3_stmt *st, int i, long long none)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return none;
-	return sqlite3_column_int64(st, i);
-}
-
-void
-store_add_ident(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
+	switch (sqlite3_column_type(q, i)) {
+	case SQLITE_NULL:
+		v->type = STORE_NULL;
+		break;
+	case SQLITE_INTEGER:
+		v->type = STORE_INTEGER;
+		v->i = sqlite3_column_int64(q, i);
+		break;
+	case SQLITE_FLOAT:
+		v->type = STORE_REAL;
+		v->r = sqlite3_column_double(q, i);
+		break;
+	case SQLITE_BLOB:
+		v->type = STORE_BLOB;
+		v->p = sqlite3_column_blob(q, i);
+		v->len = (size_t)sqlite3_column_bytes(q, i);
+		break;
+	default:
+		v->type = STORE_TEXT;
+		v->p = sqlite3_column_text(q, i);
+		v->len = (size_t)sqlite3_column_bytes(q, i);
+		break;
 	}
-	buf_addc(b, '"');
 }
 
 /* Run SQL text that returns no rows we need. */
 static void
-run(struct store *s, const char *sql, const char *what)
+sq_run(struct store *s, const char *sql, const char *what)
 {
-	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		store_die(s, what);
+	if (sqlite3_exec(DB(s), sql, NULL, NULL, NULL) != SQLITE_OK)
+		sq_die(s, what);
 }
 
 static int
@@ -431,20 +454,59 @@ pragma_int(struct store *s, const char *sql)
 	sqlite3_stmt *st;
 	int v = 0;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		store_die(s, "prepare");
+	if (sqlite3_prepare_v2(DB(s), sql, -1, &st, NULL) != SQLITE_OK)
+		sq_die(s, "prepare");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
-	else if (sqlite3_errcode(s->db) != SQLITE_DONE)
-		store_die(s, "read");
+	else if (sqlite3_errcode(DB(s)) != SQLITE_DONE)
+		sq_die(s, "read");
 	sqlite3_finalize(st);
 	return v;
 }
 
-int
-store_file_version(struct store *s)
+static int
+sq_file_version(struct store *s)
 {
 	return pragma_int(s, "PRAGMA user_version");
+}
+
+static void
+sq_begin(struct store *s)
+{
+	sq_run(s, "BEGIN IMMEDIATE", "begin");
+}
+
+static void
+sq_begin_read(struct store *s)
+{
+	sq_run(s, "BEGIN", "begin");
+}
+
+static void
+sq_commit(struct store *s)
+{
+	sq_run(s, "COMMIT", "commit");
+}
+
+static void
+sq_rollback(struct store *s)
+{
+	sq_run(s, "ROLLBACK", "rollback");
+}
+
+static void
+sq_sync(struct store *s, int full)
+{
+	sq_run(s, full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", "sync");
+}
+
+/* The file is on this host: the database's clock is this host's. */
+static long long
+sq_now(struct store *s)
+{
+	(void)s;
+	return (long long)time(NULL);
 }
 
 /* Bring the schema up to date, inside the write lock so that two
@@ -458,10 +520,10 @@ migrate(struct store *s)
 	char sql[64];
 
 	if (pragma_int(s, "PRAGMA application_id") == APPLICATION_ID &&
-	    store_file_version(s) == NMIGRATIONS)
+	    sq_file_version(s) == NMIGRATIONS)
 		return;
-	store_begin(s);
-	v = store_file_version(s);
+	sq_begin(s);
+	v = sq_file_version(s);
 	app = pragma_int(s, "PRAGMA application_id");
 	if (v > NMIGRATIONS)
 		errx(EXIT_CONFIG, "%s: the database has schema version %d, "
@@ -471,13 +533,13 @@ migrate(struct store *s)
 	    pragma_int(s, "SELECT count(*) FROM sqlite_schema") > 0))
 		errx(EXIT_DATAERR, "%s: not a credpipe database", s->path);
 	for (; v < NMIGRATIONS; v++)
-		run(s, migrations[v], "migrate");
+		sq_run(s, migrations[v], "migrate");
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
-	run(s, sql, "migrate");
+	sq_run(s, sql, "migrate");
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
 	    APPLICATION_ID);
-	run(s, sql, "migrate");
-	store_commit(s);
+	sq_run(s, sql, "migrate");
+	sq_commit(s);
 }
 
 /*
@@ -503,12 +565,21 @@ check_files(const char *path)
 	buf_release(&p);
 }
 
-struct store *
-store_open(const char *path, int flags)
+/* Any path: the default engine. */
+static int
+sq_claims(const char *path)
+{
+	(void)path;
+	return 1;
+}
+
+static struct store *
+sq_open(const char *path, int flags)
 {
 	char why[FILES_WHY_MAX];
 	struct store *s;
 	struct stat st;
+	sqlite3 *db;
 
 	if (stat(path, &st) != 0) {
 		int fd;
@@ -533,140 +604,77 @@ store_open(const char *path, int flags)
 	check_files(path);
 
 	s = xcalloc(1, sizeof *s);
+	s->eng = &store_sqlite_engine;
 	s->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
-		store_die(s, "open");
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	run(s, "PRAGMA foreign_keys = ON", "open");
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		s->db = db;
+		sq_die(s, "open");
+	}
+	s->db = db;
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	sq_run(s, "PRAGMA foreign_keys = ON", "open");
 	migrate(s);
 	{
 		/* WAL is a property of the file: set it once. */
 		sqlite3_stmt *q;
 
-		if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1,
+		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1,
 		    &q, NULL) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW)
-			store_die(s, "open");
+			sq_die(s, "open");
 		sqlite3_finalize(q);
 	}
-	run(s, "PRAGMA synchronous = FULL", "open");
+	sq_run(s, "PRAGMA synchronous = FULL", "open");
 	return s;
 }
 
-void
-store_close(struct store *s)
+static void
+sq_close(struct store *s)
 {
-	size_t i;
-
-	if (!s)
-		return;
-	for (i = 0; i < s->ncache; i++)
-		sqlite3_finalize(s->cache[i].st);
-	free(s->cache);
-	if (sqlite3_close(s->db) != SQLITE_OK)
-		store_die(s, "close");
+	if (sqlite3_close(DB(s)) != SQLITE_OK)
+		sq_die(s, "close");
 	free(s->path);
 	free(s);
 }
 
-void
-store_begin(struct store *s)
-{
-	run(s, "BEGIN IMMEDIATE", "begin");
-}
+/* The claim: UPDATE ... RETURNING hands the claimed rows back in one
+ * step; CROSS JOIN keeps the walk on job_item_due, from the oldest due
+ * time.  One writer at a time: no other claimer can take the rows. */
+static const char *const sq_sql[STORE_SQL_N] = {
+	[STORE_SQL_CLAIM] = "UPDATE job_item SET " STORE_CLAIM_SET
+	    "WHERE id IN (SELECT i.id " STORE_DUE_ITEMS "ORDER BY i.due "
+	    "LIMIT ?5) RETURNING " STORE_CLAIM_COLS,
+};
 
-void
-store_begin_read(struct store *s)
-{
-	run(s, "BEGIN", "begin");
-}
-
-void
-store_commit(struct store *s)
-{
-	run(s, "COMMIT", "commit");
-}
-
-void
-store_rollback(struct store *s)
-{
-	run(s, "ROLLBACK", "rollback");
-}
-
-void
-store_sync(struct store *s, int full)
-{
-	run(s, full ? "PRAGMA synchronous = FULL" :
-	    "PRAGMA synchronous = NORMAL", "sync");
-}
-
-long long
-store_now(void)
-{
-	return (long long)time(NULL);
-}
-
-const char *
-store_actor(void)
-{
-	static char name[64];
-	struct passwd *pw;
-
-	if (!name[0]) {
-		if ((pw = getpwuid(getuid())))
-			snprintf(name, sizeof name, "%s", pw->pw_name);
-		else
-			snprintf(name, sizeof name, "uid %ld",
-			    (long)getuid());
-	}
-	return name;
-}
-
-void
-store_audit(struct store *s, long long org_id, const char *action,
-    const char *detail)
-{
-	store_audit_by(s, store_actor(), org_id, action, detail);
-}
-
-void
-store_audit_by(struct store *s, const char *actor, long long org_id,
-    const char *action, const char *detail)
-{
-	static const char sql[] =
-	    "INSERT INTO audit (at, actor, org_id, action, detail) "
-	    "VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
-
-	sqlite3_bind_int64(st, 1, store_now());
-	store_bind_text(st, 2, actor);
-	store_bind_int_or_null(st, 3, org_id, 0);
-	store_bind_text(st, 4, action);
-	store_bind_text(st, 5, detail);
-	store_exec(s, st);
-}
-
-void
-store_audit_list(struct store *s, long long org_id, long long n,
-    store_audit_fn *fn, void *arg)
-{
-	static const char sql[] = "SELECT * FROM (SELECT a.id, a.at, "
-	    "a.actor, coalesce(o.slug, ''), a.action, a.detail FROM audit a "
-	    "LEFT JOIN org o ON o.id = a.org_id WHERE ?1 = 0 OR a.org_id = ?1 "
-	    "ORDER BY a.id DESC LIMIT ?2) ORDER BY id";
-	sqlite3_stmt *st = store_stmt(s, sql);
-	struct store_audit_entry e;
-
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, n);
-	while (store_row(s, st)) {
-		e.id = sqlite3_column_int64(st, 0);
-		e.at = sqlite3_column_int64(st, 1);
-		e.actor = store_col_text(st, 2);
-		e.org = store_col_text(st, 3);
-		e.action = store_col_text(st, 4);
-		e.detail = store_col_text(st, 5);
-		fn(&e, arg);
-	}
-}
+const struct store_engine store_sqlite_engine = {
+	.name = "sqlite",
+	.claims = sq_claims,
+	.open = sq_open,
+	.close = sq_close,
+	.file_version = sq_file_version,
+	.begin = sq_begin,
+	.begin_read = sq_begin_read,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.sync = sq_sync,
+	.now = sq_now,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.reset = sq_reset,
+	.bind = sq_bind,
+	.step = sq_step,
+	.changes = sq_changes,
+	.column = sq_column,
+	.run = sq_run,
+	.die = sq_die,
+	.sql = sq_sql,
+	.tables = store_sqlite_tables,
+	.columns = store_sqlite_columns,
+	.key = store_sqlite_key,
+	.parents = store_sqlite_parents,
+	.defer_references = store_sqlite_defer_references,
+	.rows_written = store_sqlite_rows_written,
+	.check = store_sqlite_check,
+	.backup = store_sqlite_backup,
+};

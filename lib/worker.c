@@ -212,7 +212,7 @@ build_mail(struct slot *sl, struct buf *msg, char why[MIME_WHY_MAX])
 		m.attachment_len = sl->issued.document.len;
 		m.attachment_name = file.p;
 		m.credential_id = sl->issued.credential_id;
-		m.date = store_now();
+		m.date = (long long)time(NULL);
 		rc = mime_build(msg, &m, why);
 	}
 	buf_release(&subject);
@@ -345,7 +345,7 @@ renew(struct run *r)
 	size_t i;
 
 	store_begin(r->s);
-	now = store_now();
+	now = store_now(r->s);
 	r->txn++;
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
@@ -374,7 +374,7 @@ issue_batch(struct run *r)
 
 	issuer_reset(r->issuer);
 	store_begin(r->s);
-	now = store_now();
+	now = store_now(r->s);
 	r->txn++;
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
@@ -498,7 +498,7 @@ record_done(struct run *r, size_t room)
 		return;
 	store_sync(r->s, 0);
 	store_begin(r->s);
-	now = store_now();
+	now = store_now(r->s);
 	r->txn++;
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
@@ -534,7 +534,7 @@ give_back(struct run *r)
 	size_t i;
 
 	store_begin(r->s);
-	now = store_now();
+	now = store_now(r->s);
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
 
@@ -659,7 +659,7 @@ worker_run(const struct worker_options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	r.due = store_items_due(r.s, o->job, store_now());
+	r.due = store_items_due(r.s, o->job, store_now(r.s));
 	if (o->max_items && r.due > o->max_items)
 		r.due = o->max_items;
 	if (r.tty)
@@ -673,7 +673,7 @@ worker_run(const struct worker_options *o)
 			break;
 		t = mono_ms();
 		store_begin(r.s);
-		now = store_now();
+		now = store_now(r.s);
 		r.n = store_items_claim(r.s, o->job, r.lease, now,
 		    now + o->lease + 1, r.claimed, (size_t)want);
 		store_commit(r.s);

@@ -148,9 +148,9 @@ run org-admin db copy missing.db new.db
 exits "a missing source: 66" 66
 is "naming it" "$(cat err)" "org-admin: missing.db: no such database to copy"
 is "and making nothing" "$(ls new.db* 2>/dev/null)" ""
-run org-admin db copy postgresql://db.example/credpipe new.db
-exits "a PostgreSQL URI: 64, not yet" 64
-has "saying so" err "PostgreSQL is not supported yet"
+run org-admin db copy mysql://db.example/credpipe new.db
+exits "a URI of another engine: 64" 64
+has "saying so" err "give the path of an SQLite database or a postgresql:// URI"
 is "and making nothing" "$(ls new.db* 2>/dev/null)" ""
 run org-admin db copy credpipe.db
 exits "one operand: 64" 64

@@ -130,7 +130,7 @@ cmd_due_now(int argc, char **argv)
 	if (argc == 1)
 		job = number("job", argv[0]);
 	store_begin(db);
-	store_items_due_now(db, job, store_now());
+	store_items_due_now(db, job, store_now(db));
 	store_commit(db);
 	return 0;
 }
@@ -148,7 +148,7 @@ cmd_job_add(int argc, char **argv)
 	if (store_badge_get(db, org, argv[1], &b) != 0)
 		errx(EXIT_DATAERR, "organization %s has no badge '%s'",
 		    argv[0], argv[1]);
-	id = store_job_create(db, org, b.id, 0, 0, store_now());
+	id = store_job_create(db, org, b.id, 0, 0, store_now(db));
 	store_badge_release(&b);
 	store_commit(db);
 	printf("%lld\n", id);

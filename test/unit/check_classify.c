@@ -59,7 +59,7 @@ setup(void)
 	ck_assert_int_eq(store_org_get_id(db, id, &org), 0);
 	badge = add_badge("b");
 	other = add_badge("other");
-	now = store_now();
+	now = store_now(db);
 }
 
 static void
@@ -183,7 +183,7 @@ START_TEST(checked_again)
 	long long job;
 	char d[256];
 
-	job = store_job_create(db, org.id, badge, 0, 0, store_now());
+	job = store_job_create(db, org.id, badge, 0, 0, store_now(db));
 	store_job_add_item(db, job, 2, "wait@example.org", "W", "new", "",
 	    "pending");
 	c = classify_new(db, &org, badge, now);
@@ -222,7 +222,7 @@ START_TEST(quota_in_row_order)
 	store_org_set_quota(db, org.id, 4);
 	store_org_release(&org);
 	ck_assert_int_eq(store_org_get(db, "acme", &org), 0);
-	job = store_job_create(db, org.id, other, 0, 0, store_now());
+	job = store_job_create(db, org.id, other, 0, 0, store_now(db));
 	item = store_job_add_item(db, job, 2, "old@example.org", "O", "new", "",
 	    "pending");
 	c = classify_new(db, &org, badge, now);

@@ -6,7 +6,6 @@
  * cannot be unsealed makes the item wait.
  */
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,7 @@
 #include "json.h"
 #include "sign.h"
 #include "store.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "unit.h"
 
 #define NORGS 40
@@ -80,7 +79,7 @@ setup(void)
 	for (i = 0; i < NORGS; i++)
 		make_org(&orgs[i], i, i == 0 ? 30 : -1);
 	is = issuer_new(db, master);
-	t0 = store_now();
+	t0 = store_now(db);
 }
 
 static void
@@ -102,7 +101,7 @@ submit(const struct org *o, int k, const char *email, const char *cls,
     const char *prior, struct store_item *it)
 {
 	long long job = store_job_create(db, o->id, o->badge[k], 0, 0,
-	    store_now());
+	    store_now(db));
 
 	store_job_add_item(db, job, 2, email, "Ada", cls, prior, "pending");
 	ck_assert_uint_eq(store_items_claim(db, job, "w", t0 + 5, t0 + 600, it,
@@ -300,13 +299,12 @@ START_TEST(unsealable_key_waits)
 	const struct org *o = &orgs[2];
 	struct issue_result r = { 0 };
 	struct store_item it;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db->db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int64(st, 1, o->id);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	st = store_prepare(db, sql);
+	store_bind_int(st, 1, o->id);
+	ck_assert_int_eq(store_exec(db, st), 1);
+	store_finalize(st);
 	store_begin(db);
 	submit(o, 0, "f@example.org", "new", "", &it);
 	issue_item(is, &it, "w", t0 + 5, &r);

@@ -69,7 +69,7 @@ add_org(const char *slug)
 static long long
 add_job(long long org_id, long long b, int n, int skip_last)
 {
-	long long j = store_job_create(db, org_id, b, 0, 0, store_now());
+	long long j = store_job_create(db, org_id, b, 0, 0, store_now(db));
 	int i;
 
 	for (i = 1; i <= n; i++) {
@@ -99,7 +99,7 @@ setup(void)
 	org = add_org("acme");
 	badge = add_badge(org, "b");
 	job = add_job(org, badge, 5, 1);
-	t0 = store_now();
+	t0 = store_now(db);
 }
 
 static void
@@ -137,7 +137,7 @@ START_TEST(claim_uses_the_index)
 	sqlite3 *raw;
 
 	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
-	buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_claim_sql);
+	buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_sql(db, STORE_SQL_CLAIM));
 	ck_assert_int_eq(sqlite3_prepare_v2(raw, sql.p, -1, &st, NULL),
 	    SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {

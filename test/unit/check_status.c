@@ -87,7 +87,7 @@ insert(long long list, unsigned long index, char id[CREDENTIAL_ID_MAX])
 	c.badge_id = badge;
 	c.email = "r@example.org";
 	c.name = "R";
-	c.issued = store_now();
+	c.issued = store_now(db);
 	c.document = "{}";
 	c.status_list_id = list;
 	c.status_index = index;
@@ -237,7 +237,7 @@ START_TEST(publish_lists)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	store_begin(db);
 	for (i = 0; i < NENTRIES; i++) {
-		store_status_assign(db, org, key1, BASE, store_now(), &e);
+		store_status_assign(db, org, key1, BASE, store_now(db), &e);
 		entries[i].list_id = e.list_id;
 		entries[i].index = e.index;
 	}
@@ -333,7 +333,7 @@ START_TEST(publish_lists)
 	 * the old key stay as they are, signed by it. */
 	key2 = add_key(pk2);
 	store_begin(db);
-	store_status_assign(db, org, key2, BASE, store_now(), &e);
+	store_status_assign(db, org, key2, BASE, store_now(db), &e);
 	insert(e.list_id, e.index, id3);
 	store_commit(db);
 	ck_assert_int_ne(e.list_id, list[0]);
@@ -368,7 +368,7 @@ START_TEST(unsealable_key)
 	struct stat st;
 
 	store_begin(db);
-	store_status_assign(db, org, key1, BASE, store_now(), &e);
+	store_status_assign(db, org, key1, BASE, store_now(db), &e);
 	store_commit(db);
 	snprintf(other, sizeof other, "%s/other.key", ws.dir);
 	ck_assert_int_eq(sign_master_create(other, err), 0);
@@ -457,7 +457,7 @@ START_TEST(check_lists)
 
 	store_begin(db);
 	for (i = 0; i < 2; i++) {
-		store_status_assign(db, org, key1, BASE, store_now(), &e[i]);
+		store_status_assign(db, org, key1, BASE, store_now(db), &e[i]);
 		insert(e[i].list_id, e[i].index, id[i]);
 	}
 	store_commit(db);
@@ -509,7 +509,7 @@ START_TEST(check_lists)
 	buf_reset(&text);
 	cl.id = url;
 	memcpy(cl.issuer_pk, pk, 32);
-	cl.valid_from = cl.created = store_now();
+	cl.valid_from = cl.created = store_now(db);
 	cl.encoded_list = enc.p;
 	ck_assert_int_eq(credential_list_build_signed(&cl, sk, &text, cwhy), 0);
 	write_file(file, &text);

@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "sign.h"
 #include "store.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/check_store.XXXXXX";
@@ -192,9 +192,8 @@ START_TEST(key_add)
 
 	/* Any UNIQUE constraint refuses as STORE_EXISTS: this one, on the
 	 * public key, stands for them. */
-	ck_assert_int_eq(sqlite3_exec(s->db, "CREATE UNIQUE INDEX "
-	    "test_key_pk ON signing_key(public_key)", NULL, NULL, NULL),
-	    SQLITE_OK);
+	s->eng->run(s, "CREATE UNIQUE INDEX test_key_pk ON "
+	    "signing_key(public_key)", "test");
 	ck_assert_int_eq(store_key_add(s, org, pk1, sealed, sizeof sealed,
 	    &id), STORE_EXISTS);
 	ck_assert_int_eq(id, -1);
@@ -215,7 +214,7 @@ START_TEST(many_statements)
 {
 	enum { N = 200 };
 	static char sql[N][24];
-	sqlite3_stmt *st[N];
+	struct store_stmt *st[N];
 	struct store *s;
 	int i, pass;
 
@@ -224,13 +223,13 @@ START_TEST(many_statements)
 	s = store_open(path, STORE_CREATE);
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < N; i++) {
-			sqlite3_stmt *q = store_stmt(s, sql[i]);
+			struct store_stmt *q = store_stmt(s, sql[i]);
 
 			if (pass == 0)
 				st[i] = q;
 			ck_assert_ptr_eq(q, st[i]);
 			ck_assert_int_eq(store_row(s, q), 1);
-			ck_assert_int_eq(sqlite3_column_int(q, 0), i);
+			ck_assert_int_eq(store_col_int(q, 0, -1), i);
 			ck_assert_int_eq(store_row(s, q), 0);
 		}
 	}

@@ -6,7 +6,6 @@
  */
 #include <dirent.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,7 @@
 
 #include "sign.h"
 #include "store.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "unit.h"
 #include "worker.h"
 
@@ -63,7 +62,7 @@ make_org(int i, int nokey)
 		b.valid_days = -1;
 		ck_assert_int_eq(store_badge_create(db, &b, &bid), 0);
 		jobs[i][k] = store_job_create(db, org_ids[i], bid, 0, 0,
-		    store_now());
+		    store_now(db));
 		for (r = 0; r < NRCPT; r++) {
 			char email[32];
 
@@ -174,7 +173,7 @@ check_message(const char *file)
 	char rp[128], from[256], subject[256], mid[128], to[256];
 	char want[512], id[64];
 	struct buf msg = BUF_INIT;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	slurp(&msg, file);
 	header(msg.p, "Return-Path", rp, sizeof rp);
@@ -184,20 +183,18 @@ check_message(const char *file)
 	header(msg.p, "Delivered-To", to, sizeof to);
 	ck_assert_msg(strlen(mid) > 37, "%s: Message-ID '%s'", file, mid);
 	snprintf(id, sizeof id, "urn:uuid:%.36s", mid + 1);
-	ck_assert_int_eq(sqlite3_prepare_v2(db->db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no credential %s",
-	    file, id);
-	snprintf(want, sizeof want, "<%s>", sqlite3_column_text(st, 0));
+	st = store_prepare(db, sql);
+	store_bind_text(st, 1, id);
+	ck_assert_msg(store_row(db, st), "%s: no credential %s", file, id);
+	snprintf(want, sizeof want, "<%s>", store_col_text(st, 0));
 	ck_assert_str_eq(rp, want);
 	ck_assert_msg(strstr(from, want), "%s: From '%s', want %s", file, from,
 	    want);
-	snprintf(want, sizeof want, "%s / %s", sqlite3_column_text(st, 1),
-	    sqlite3_column_text(st, 2));
+	snprintf(want, sizeof want, "%s / %s", store_col_text(st, 1),
+	    store_col_text(st, 2));
 	ck_assert_str_eq(subject, want);
-	ck_assert_str_eq(to, (const char *)sqlite3_column_text(st, 3));
-	sqlite3_finalize(st);
+	ck_assert_str_eq(to, store_col_text(st, 3));
+	store_finalize(st);
 	buf_release(&msg);
 }
 
@@ -253,7 +250,7 @@ START_TEST(gates_and_cancel)
 	store_org_set_approved(db, org_ids[0], 0);
 	store_org_set_plan(db, org_ids[1], "free");
 	ck_assert_int_eq(store_job_cancel(db, org_ids[3], jobs[3][1],
-	    store_now()), 0);
+	    store_now(db)), 0);
 	store_commit(db);
 	ck_assert_int_eq(run(0), 0);
 	ck_assert_int_eq(check_maildir(), want + NRCPT);

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <check.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,7 @@
 #include "json.h"
 #include "multibase.h"
 #include "sign.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "unit.h"
 
 int
@@ -138,18 +137,26 @@ unit_query(struct store *s, const char *fmt, ...)
 {
 	static char out[1024];
 	struct buf sql = BUF_INIT;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
+	struct store_value v;
 	va_list ap;
 
 	va_start(ap, fmt);
 	buf_vprintf(&sql, fmt, ap);
 	va_end(ap);
-	ck_assert_msg(sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) ==
-	    SQLITE_OK, "%s: %s", sql.p, sqlite3_errmsg(s->db));
+	st = store_prepare(s, sql.p);
 	out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (store_row(s, st)) {
+		store_col_value(st, 0, &v);
+		if (v.type == STORE_INTEGER)
+			snprintf(out, sizeof out, "%lld", v.i);
+		else if (v.type == STORE_REAL)
+			snprintf(out, sizeof out, "%g", v.r);
+		else if (v.type != STORE_NULL)
+			snprintf(out, sizeof out, "%.*s", (int)v.len,
+			    (const char *)v.p);
+	}
+	store_finalize(st);
 	buf_release(&sql);
 	return out;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "util.h"
 
 /* Organizations. */
@@ -16,17 +16,17 @@
 	"wallet_url, verifier_url"
 
 static void
-org_row(sqlite3_stmt *st, struct store_org *o)
+org_row(struct store_stmt *st, struct store_org *o)
 {
-	o->id = sqlite3_column_int64(st, 0);
+	o->id = store_col_int(st, 0, 0);
 	o->slug = (char *)store_col_text(st, 1);
 	o->name = (char *)store_col_text(st, 2);
 	o->plan = (char *)store_col_text(st, 3);
-	o->approved = sqlite3_column_int(st, 4);
+	o->approved = (int)store_col_int(st, 4, 0);
 	o->quota = store_col_int(st, 5, -1);
 	o->sender_email = (char *)store_col_text(st, 6);
 	o->sender_name = (char *)store_col_text(st, 7);
-	o->created = sqlite3_column_int64(st, 8);
+	o->created = store_col_int(st, 8, 0);
 	o->status_url = (char *)store_col_text(st, 9);
 	o->url = (char *)store_col_text(st, 10);
 	o->email = (char *)store_col_text(st, 11);
@@ -44,7 +44,7 @@ org_row(sqlite3_stmt *st, struct store_org *o)
 
 /* Step st once; on a row, fill o with copies of its strings. */
 static int
-org_one(struct store *s, sqlite3_stmt *st, struct store_org *o)
+org_one(struct store *s, struct store_stmt *st, struct store_org *o)
 {
 	char **texts[] = ORG_TEXTS(o);
 	size_t i;
@@ -54,7 +54,7 @@ org_one(struct store *s, sqlite3_stmt *st, struct store_org *o)
 	org_row(st, o);
 	for (i = 0; i < sizeof texts / sizeof *texts; i++)
 		*texts[i] = xstrdup(*texts[i]);
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -63,13 +63,13 @@ store_org_create(struct store *s, const char *slug, const char *name,
     const char *plan, long long *id)
 {
 	static const char sql[] = "INSERT INTO org (slug, name, plan, created)"
-	    " VALUES (?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    " VALUES (?, ?, ?, ?) RETURNING id";
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, slug);
 	store_bind_text(st, 2, name);
 	store_bind_text(st, 3, plan);
-	sqlite3_bind_int64(st, 4, store_now());
+	store_bind_int(st, 4, store_now(s));
 	return store_insert(s, st, id);
 }
 
@@ -77,7 +77,7 @@ int
 store_org_get(struct store *s, const char *slug, struct store_org *o)
 {
 	static const char sql[] = "SELECT " ORG_COLS " FROM org WHERE slug = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, slug);
 	return org_one(s, st, o);
@@ -87,9 +87,9 @@ int
 store_org_get_id(struct store *s, long long id, struct store_org *o)
 {
 	static const char sql[] = "SELECT " ORG_COLS " FROM org WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int(st, 1, id);
 	return org_one(s, st, o);
 }
 
@@ -108,7 +108,7 @@ void
 store_org_list(struct store *s, store_org_fn *fn, void *arg)
 {
 	static const char sql[] = "SELECT " ORG_COLS " FROM org ORDER BY slug";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_org o;
 
 	while (store_row(s, st)) {
@@ -122,10 +122,10 @@ static void
 set_int(struct store *s, const char *sql, long long id, long long v,
     long long none)
 {
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_int_or_null(st, 1, v, none);
-	sqlite3_bind_int64(st, 2, id);
+	store_bind_int(st, 2, id);
 	store_exec(s, st);
 }
 
@@ -149,10 +149,10 @@ void
 store_org_set_plan(struct store *s, long long id, const char *plan)
 {
 	static const char sql[] = "UPDATE org SET plan = ? WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, plan);
-	sqlite3_bind_int64(st, 2, id);
+	store_bind_int(st, 2, id);
 	store_exec(s, st);
 }
 
@@ -162,11 +162,11 @@ store_org_set_sender(struct store *s, long long id, const char *email,
 {
 	static const char sql[] = "UPDATE org SET sender_email = ?, "
 	    "sender_name = ? WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, email);
 	store_bind_text(st, 2, name);
-	sqlite3_bind_int64(st, 3, id);
+	store_bind_int(st, 3, id);
 	store_exec(s, st);
 }
 
@@ -190,10 +190,10 @@ store_org_set(struct store *s, long long id, enum store_org_field f,
 		[STORE_ORG_VERIFIER_URL] =
 		    "UPDATE org SET verifier_url = nullif(?, '') WHERE id = ?",
 	};
-	sqlite3_stmt *st = store_stmt(s, sql[f]);
+	struct store_stmt *st = store_stmt(s, sql[f]);
 
 	store_bind_text(st, 1, value);
-	sqlite3_bind_int64(st, 2, id);
+	store_bind_int(st, 2, id);
 	store_exec(s, st);
 }
 
@@ -208,25 +208,25 @@ store_key_add(struct store *s, long long org_id, const unsigned char pk[32],
 {
 	static const char add[] = "INSERT INTO signing_key (org_id, "
 	    "public_key, sealed_secret, created, active) "
-	    "VALUES (?, ?, ?, ?, 0)";
+	    "VALUES (?, ?, ?, ?, 0) RETURNING id";
 	static const char retire[] =
-	    "UPDATE signing_key SET active = 0 WHERE org_id = ? AND active";
+	    "UPDATE signing_key SET active = 0 WHERE org_id = ? AND active <> 0";
 	static const char activate[] =
 	    "UPDATE signing_key SET active = 1 WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, add);
+	struct store_stmt *st = store_stmt(s, add);
 	long long key_id;
 
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, store_now());
+	store_bind_int(st, 1, org_id);
+	store_bind_blob(st, 2, pk, 32);
+	store_bind_blob(st, 3, sealed, len);
+	store_bind_int(st, 4, store_now(s));
 	if (store_insert(s, st, &key_id) != 0)
 		return STORE_EXISTS;
 	st = store_stmt(s, retire);
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_exec(s, st);
 	st = store_stmt(s, activate);
-	sqlite3_bind_int64(st, 1, key_id);
+	store_bind_int(st, 1, key_id);
 	store_exec(s, st);
 	if (id)
 		*id = key_id;
@@ -236,19 +236,22 @@ store_key_add(struct store *s, long long org_id, const unsigned char pk[32],
 #define KEY_COLS "id, public_key, sealed_secret, created, active"
 
 static void
-key_row(sqlite3_stmt *st, struct store_key *k)
+key_row(struct store_stmt *st, struct store_key *k)
 {
-	k->id = sqlite3_column_int64(st, 0);
-	memcpy(k->pk, sqlite3_column_blob(st, 1), 32);
-	k->sealed = (unsigned char *)sqlite3_column_blob(st, 2);
-	k->sealed_len = (size_t)sqlite3_column_bytes(st, 2);
-	k->created = sqlite3_column_int64(st, 3);
-	k->active = sqlite3_column_int(st, 4);
+	size_t len;
+	const void *pk = store_col_blob(st, 1, &len);
+
+	k->id = store_col_int(st, 0, 0);
+	/* The schema checks the length. */
+	memcpy(k->pk, pk, len == 32 ? 32 : 0);
+	k->sealed = (unsigned char *)store_col_blob(st, 2, &k->sealed_len);
+	k->created = store_col_int(st, 3, 0);
+	k->active = (int)store_col_int(st, 4, 0);
 }
 
 /* Step st once; on a row, fill k with a copy of its sealed secret. */
 static int
-key_one(struct store *s, sqlite3_stmt *st, struct store_key *k)
+key_one(struct store *s, struct store_stmt *st, struct store_key *k)
 {
 	unsigned char *sealed;
 
@@ -258,7 +261,7 @@ key_one(struct store *s, sqlite3_stmt *st, struct store_key *k)
 	sealed = xmalloc(k->sealed_len);
 	memcpy(sealed, k->sealed, k->sealed_len);
 	k->sealed = sealed;
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -266,10 +269,10 @@ int
 store_key_active(struct store *s, long long org_id, struct store_key *k)
 {
 	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
-	    "WHERE org_id = ? AND active";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "WHERE org_id = ? AND active <> 0";
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	return key_one(s, st, k);
 }
 
@@ -278,9 +281,9 @@ store_key_get(struct store *s, long long key_id, struct store_key *k)
 {
 	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
 	    "WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, key_id);
+	store_bind_int(st, 1, key_id);
 	return key_one(s, st, k);
 }
 
@@ -290,13 +293,13 @@ store_key_owner(struct store *s, const unsigned char pk[32],
 {
 	static const char sql[] = "SELECT org_id FROM signing_key "
 	    "WHERE public_key = ? ORDER BY id LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
+	store_bind_blob(st, 1, pk, 32);
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
-	*org_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*org_id = store_col_int(st, 0, 0);
+	store_reset(st);
 	return 0;
 }
 
@@ -313,10 +316,10 @@ store_key_list(struct store *s, long long org_id, store_key_fn *fn,
 {
 	static const char sql[] = "SELECT " KEY_COLS " FROM signing_key "
 	    "WHERE org_id = ? ORDER BY id";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_key k;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	while (store_row(s, st)) {
 		key_row(st, &k);
 		fn(&k, arg);
@@ -329,10 +332,10 @@ store_key_list(struct store *s, long long org_id, store_key_fn *fn,
 	"valid_days, subject, body, created, image, achievement_type"
 
 static void
-badge_row(sqlite3_stmt *st, struct store_badge *b)
+badge_row(struct store_stmt *st, struct store_badge *b)
 {
-	b->id = sqlite3_column_int64(st, 0);
-	b->org_id = sqlite3_column_int64(st, 1);
+	b->id = store_col_int(st, 0, 0);
+	b->org_id = store_col_int(st, 1, 0);
 	b->slug = (char *)store_col_text(st, 2);
 	b->name = (char *)store_col_text(st, 3);
 	b->description = (char *)store_col_text(st, 4);
@@ -340,7 +343,7 @@ badge_row(sqlite3_stmt *st, struct store_badge *b)
 	b->valid_days = store_col_int(st, 6, -1);
 	b->subject = (char *)store_col_text(st, 7);
 	b->body = (char *)store_col_text(st, 8);
-	b->created = sqlite3_column_int64(st, 9);
+	b->created = store_col_int(st, 9, 0);
 	b->image = (char *)store_col_text(st, 10);
 	b->achievement_type = (char *)store_col_text(st, 11);
 }
@@ -357,10 +360,10 @@ store_badge_create(struct store *s, const struct store_badge *b,
 	static const char sql[] = "INSERT INTO badge (org_id, slug, name, "
 	    "description, criteria, valid_days, subject, body, created, image, "
 	    "achievement_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), "
-	    "nullif(?, ''))";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "nullif(?, '')) RETURNING id";
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, b->org_id);
+	store_bind_int(st, 1, b->org_id);
 	store_bind_text(st, 2, b->slug);
 	store_bind_text(st, 3, b->name);
 	store_bind_text(st, 4, b->description);
@@ -368,7 +371,7 @@ store_badge_create(struct store *s, const struct store_badge *b,
 	store_bind_int_or_null(st, 6, b->valid_days, -1);
 	store_bind_text(st, 7, b->subject);
 	store_bind_text(st, 8, b->body);
-	sqlite3_bind_int64(st, 9, store_now());
+	store_bind_int(st, 9, store_now(s));
 	store_bind_text(st, 10, b->image);
 	store_bind_text(st, 11, b->achievement_type);
 	return store_insert(s, st, id);
@@ -376,7 +379,7 @@ store_badge_create(struct store *s, const struct store_badge *b,
 
 /* Step st once; on a row, fill b with copies of its strings. */
 static int
-badge_one(struct store *s, sqlite3_stmt *st, struct store_badge *b)
+badge_one(struct store *s, struct store_stmt *st, struct store_badge *b)
 {
 	char **texts[] = BADGE_TEXTS(b);
 	size_t i;
@@ -386,7 +389,7 @@ badge_one(struct store *s, sqlite3_stmt *st, struct store_badge *b)
 	badge_row(st, b);
 	for (i = 0; i < sizeof texts / sizeof *texts; i++)
 		*texts[i] = xstrdup(*texts[i]);
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -396,9 +399,9 @@ store_badge_get(struct store *s, long long org_id, const char *slug,
 {
 	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
 	    "WHERE org_id = ? AND slug = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_bind_text(st, 2, slug);
 	return badge_one(s, st, b);
 }
@@ -408,9 +411,9 @@ store_badge_get_id(struct store *s, long long id, struct store_badge *b)
 {
 	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
 	    "WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int(st, 1, id);
 	return badge_one(s, st, b);
 }
 
@@ -431,10 +434,10 @@ store_badge_list(struct store *s, long long org_id, store_badge_fn *fn,
 {
 	static const char sql[] = "SELECT " BADGE_COLS " FROM badge "
 	    "WHERE org_id = ? ORDER BY slug";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_badge b;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	while (store_row(s, st)) {
 		badge_row(st, &b);
 		fn(&b, arg);
@@ -448,7 +451,7 @@ store_badge_update(struct store *s, const struct store_badge *b)
 	    "description = ?, criteria = ?, valid_days = ?, subject = ?, "
 	    "body = ?, image = nullif(?, ''), achievement_type = nullif(?, '') "
 	    "WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, b->name);
 	store_bind_text(st, 2, b->description);
@@ -458,7 +461,7 @@ store_badge_update(struct store *s, const struct store_badge *b)
 	store_bind_text(st, 6, b->body);
 	store_bind_text(st, 7, b->image);
 	store_bind_text(st, 8, b->achievement_type);
-	sqlite3_bind_int64(st, 9, b->id);
+	store_bind_int(st, 9, b->id);
 	store_exec(s, st);
 }
 
@@ -467,13 +470,13 @@ store_badge_update(struct store *s, const struct store_badge *b)
 #define MEMBER_COLS "id, org_id, email, role, created"
 
 static void
-member_row(sqlite3_stmt *st, struct store_member *m)
+member_row(struct store_stmt *st, struct store_member *m)
 {
-	m->id = sqlite3_column_int64(st, 0);
-	m->org_id = sqlite3_column_int64(st, 1);
+	m->id = store_col_int(st, 0, 0);
+	m->org_id = store_col_int(st, 1, 0);
 	m->email = (char *)store_col_text(st, 2);
 	m->role = (char *)store_col_text(st, 3);
-	m->created = sqlite3_column_int64(st, 4);
+	m->created = store_col_int(st, 4, 0);
 }
 
 int
@@ -481,13 +484,13 @@ store_member_add(struct store *s, long long org_id, const char *email,
     const char *role, long long *id)
 {
 	static const char sql[] = "INSERT INTO member (org_id, email, role, "
-	    "created) VALUES (?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "created) VALUES (?, ?, ?, ?) RETURNING id";
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_bind_text(st, 2, email);
 	store_bind_text(st, 3, role);
-	sqlite3_bind_int64(st, 4, store_now());
+	store_bind_int(st, 4, store_now(s));
 	return store_insert(s, st, id);
 }
 
@@ -497,16 +500,16 @@ store_member_get(struct store *s, long long org_id, const char *email,
 {
 	static const char sql[] = "SELECT " MEMBER_COLS " FROM member "
 	    "WHERE org_id = ? AND email = ? AND removed IS NULL";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_bind_text(st, 2, email);
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	member_row(st, m);
 	m->email = xstrdup(m->email);
 	m->role = xstrdup(m->role);
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -531,20 +534,20 @@ store_member_remove(struct store *s, long long org_id, const char *email)
 	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL)";
 	static const char sql[] = "UPDATE member SET removed = ?1 "
 	    "WHERE org_id = ?2 AND email = ?3 AND removed IS NULL";
-	sqlite3_stmt *st = store_stmt(s, keys);
+	struct store_stmt *st = store_stmt(s, keys);
 
-	sqlite3_bind_int64(st, 1, store_now());
-	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_int(st, 1, store_now(s));
+	store_bind_int(st, 2, org_id);
 	store_bind_text(st, 3, email);
 	store_exec(s, st);
 	st = store_stmt(s, ssh);
-	sqlite3_bind_int64(st, 1, store_now());
-	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_int(st, 1, store_now(s));
+	store_bind_int(st, 2, org_id);
 	store_bind_text(st, 3, email);
 	store_exec(s, st);
 	st = store_stmt(s, sql);
-	sqlite3_bind_int64(st, 1, store_now());
-	sqlite3_bind_int64(st, 2, org_id);
+	store_bind_int(st, 1, store_now(s));
+	store_bind_int(st, 2, org_id);
 	store_bind_text(st, 3, email);
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
 }
@@ -555,10 +558,10 @@ store_member_list(struct store *s, long long org_id, store_member_fn *fn,
 {
 	static const char sql[] = "SELECT " MEMBER_COLS " FROM member "
 	    "WHERE org_id = ? AND removed IS NULL ORDER BY email";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_member m;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	while (store_row(s, st)) {
 		member_row(st, &m);
 		fn(&m, arg);
@@ -571,19 +574,23 @@ store_member_list(struct store *s, long long org_id, store_member_fn *fn,
 	"m.role, m.org_id, k.created, k.last_used, k.revoked, k.rate"
 
 static void
-apikey_row(sqlite3_stmt *st, struct store_apikey *k)
+apikey_row(struct store_stmt *st, struct store_apikey *k)
 {
-	k->id = sqlite3_column_int64(st, 0);
+	size_t len;
+	const void *hash = store_col_blob(st, 2, &len);
+
+	k->id = store_col_int(st, 0, 0);
 	k->prefix = (char *)store_col_text(st, 1);
-	memcpy(k->hash, sqlite3_column_blob(st, 2), 32);
-	k->member_id = sqlite3_column_int64(st, 3);
+	/* The schema checks the length. */
+	memcpy(k->hash, hash, len == 32 ? 32 : 0);
+	k->member_id = store_col_int(st, 3, 0);
 	k->member_email = (char *)store_col_text(st, 4);
 	k->role = (char *)store_col_text(st, 5);
-	k->org_id = sqlite3_column_int64(st, 6);
-	k->created = sqlite3_column_int64(st, 7);
+	k->org_id = store_col_int(st, 6, 0);
+	k->created = store_col_int(st, 7, 0);
 	k->last_used = store_col_int(st, 8, 0);
 	k->revoked = store_col_int(st, 9, 0);
-	k->rate = sqlite3_column_int64(st, 10);
+	k->rate = store_col_int(st, 10, 0);
 }
 
 void
@@ -592,13 +599,13 @@ store_apikey_add(struct store *s, long long member_id, const char *prefix,
 {
 	static const char sql[] = "INSERT INTO api_key (prefix, hash, "
 	    "member_id, created, rate) VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, prefix);
-	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, member_id);
-	sqlite3_bind_int64(st, 4, store_now());
-	sqlite3_bind_int64(st, 5, rate);
+	store_bind_blob(st, 2, hash, 32);
+	store_bind_int(st, 3, member_id);
+	store_bind_int(st, 4, store_now(s));
+	store_bind_int(st, 5, rate);
 	if (store_insert(s, st, NULL) != 0)
 		store_die(s, "api key prefix taken");
 }
@@ -609,7 +616,7 @@ store_apikey_get(struct store *s, const char *prefix,
 {
 	static const char sql[] = "SELECT " APIKEY_COLS " FROM api_key k "
 	    "JOIN member m ON m.id = k.member_id WHERE k.prefix = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, prefix);
 	if (!store_row(s, st))
@@ -618,7 +625,7 @@ store_apikey_get(struct store *s, const char *prefix,
 	k->prefix = xstrdup(k->prefix);
 	k->member_email = xstrdup(k->member_email);
 	k->role = xstrdup(k->role);
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -638,10 +645,10 @@ store_apikey_list(struct store *s, long long org_id, store_apikey_fn *fn,
 	static const char sql[] = "SELECT " APIKEY_COLS " FROM api_key k "
 	    "JOIN member m ON m.id = k.member_id WHERE m.org_id = ? "
 	    "ORDER BY k.id";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_apikey k;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	while (store_row(s, st)) {
 		apikey_row(st, &k);
 		fn(&k, arg);
@@ -654,11 +661,11 @@ store_apikey_revoke(struct store *s, long long org_id, const char *prefix)
 	static const char sql[] = "UPDATE api_key SET revoked = ?1 "
 	    "WHERE prefix = ?2 AND revoked IS NULL AND (?3 = 0 OR member_id "
 	    "IN (SELECT id FROM member WHERE org_id = ?3))";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, store_now());
+	store_bind_int(st, 1, store_now(s));
 	store_bind_text(st, 2, prefix);
-	sqlite3_bind_int64(st, 3, org_id);
+	store_bind_int(st, 3, org_id);
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
 }
 
@@ -668,7 +675,7 @@ store_apikey_touch(struct store *s, long long id)
 	static const char sql[] = "UPDATE api_key SET last_used = ? "
 	    "WHERE id = ?";
 
-	set_int(s, sql, id, store_now(), -1);
+	set_int(s, sql, id, store_now(s), -1);
 }
 
 /* SSH keys. */
@@ -680,22 +687,22 @@ store_apikey_touch(struct store *s, long long id)
 	"JOIN org o ON o.id = m.org_id "
 
 static void
-sshkey_row(sqlite3_stmt *st, struct store_sshkey *k)
+sshkey_row(struct store_stmt *st, struct store_sshkey *k)
 {
-	k->id = sqlite3_column_int64(st, 0);
-	k->member_id = sqlite3_column_int64(st, 1);
+	k->id = store_col_int(st, 0, 0);
+	k->member_id = store_col_int(st, 1, 0);
 	k->member_email = (char *)store_col_text(st, 2);
 	k->role = (char *)store_col_text(st, 3);
-	k->org_id = sqlite3_column_int64(st, 4);
-	k->member_removed = sqlite3_column_int64(st, 5);
+	k->org_id = store_col_int(st, 4, 0);
+	k->member_removed = store_col_int(st, 5, 0);
 	k->type = (char *)store_col_text(st, 6);
 	k->blob = (char *)store_col_text(st, 7);
 	k->comment = (char *)store_col_text(st, 8);
 	k->fingerprint = (char *)store_col_text(st, 9);
-	k->created = sqlite3_column_int64(st, 10);
+	k->created = store_col_int(st, 10, 0);
 	k->last_used = store_col_int(st, 11, 0);
 	k->revoked = store_col_int(st, 12, 0);
-	k->rate = sqlite3_column_int64(st, 13);
+	k->rate = store_col_int(st, 13, 0);
 	k->org_slug = (char *)store_col_text(st, 14);
 }
 
@@ -709,16 +716,16 @@ store_sshkey_add(struct store *s, long long member_id, const char *type,
 {
 	static const char sql[] = "INSERT INTO ssh_key (member_id, type, "
 	    "blob, comment, fingerprint, created, rate) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, member_id);
+	store_bind_int(st, 1, member_id);
 	store_bind_text(st, 2, type);
 	store_bind_text(st, 3, blob);
 	store_bind_text(st, 4, comment);
 	store_bind_text(st, 5, fingerprint);
-	sqlite3_bind_int64(st, 6, store_now());
-	sqlite3_bind_int64(st, 7, rate);
+	store_bind_int(st, 6, store_now(s));
+	store_bind_int(st, 7, rate);
 	return store_insert(s, st, id);
 }
 
@@ -727,17 +734,17 @@ store_sshkey_get(struct store *s, long long id, struct store_sshkey *k)
 {
 	static const char sql[] = "SELECT " SSHKEY_COLS SSHKEY_FROM
 	    "WHERE k.id = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	char **texts[] = SSHKEY_TEXTS(k);
 	size_t i;
 
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int(st, 1, id);
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	sshkey_row(st, k);
 	for (i = 0; i < sizeof texts / sizeof *texts; i++)
 		*texts[i] = xstrdup(*texts[i]);
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -760,12 +767,12 @@ store_sshkey_list(struct store *s, long long org_id, long long member_id,
 	    "WHERE (?1 = 0 OR "
 	    "m.org_id = ?1) AND (?2 = 0 OR k.member_id = ?2) AND (?3 = 0 OR "
 	    "(k.revoked IS NULL AND m.removed IS NULL)) ORDER BY k.id";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_sshkey k;
 
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, member_id);
-	sqlite3_bind_int(st, 3, active_only != 0);
+	store_bind_int(st, 1, org_id);
+	store_bind_int(st, 2, member_id);
+	store_bind_int(st, 3, active_only != 0);
 	while (store_row(s, st)) {
 		sshkey_row(st, &k);
 		fn(&k, arg);
@@ -778,11 +785,11 @@ store_sshkey_revoke(struct store *s, long long org_id, long long id)
 	static const char sql[] = "UPDATE ssh_key SET revoked = ?1 "
 	    "WHERE id = ?2 AND revoked IS NULL AND (?3 = 0 OR member_id "
 	    "IN (SELECT id FROM member WHERE org_id = ?3))";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, store_now());
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, org_id);
+	store_bind_int(st, 1, store_now(s));
+	store_bind_int(st, 2, id);
+	store_bind_int(st, 3, org_id);
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
 }
 
@@ -792,5 +799,5 @@ store_sshkey_touch(struct store *s, long long id)
 	static const char sql[] = "UPDATE ssh_key SET last_used = ? "
 	    "WHERE id = ?";
 
-	set_int(s, sql, id, store_now(), -1);
+	set_int(s, sql, id, store_now(s), -1);
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "bitstring.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 
 /* Start a list of org_id for key_id under base; return its id and write
  * its seed into seed. */
@@ -18,19 +18,19 @@ start_list(struct store *s, long long org_id, long long key_id,
     char url[2100])
 {
 	static const char add[] = "INSERT INTO status_list (org_id, key_id, "
-	    "seed, size, created) VALUES (?, ?, ?, ?, ?)";
+	    "seed, size, created) VALUES (?, ?, ?, ?, ?) RETURNING id";
 	static const char name[] = "UPDATE status_list SET url = ? "
 	    "WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, add);
+	struct store_stmt *st = store_stmt(s, add);
 	size_t n = strlen(base);
 	long long id;
 
 	randombytes_buf(seed, 32);
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, key_id);
-	sqlite3_bind_blob(st, 3, seed, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, BITSTRING_LIST_SIZE);
-	sqlite3_bind_int64(st, 5, now);
+	store_bind_int(st, 1, org_id);
+	store_bind_int(st, 2, key_id);
+	store_bind_blob(st, 3, seed, 32);
+	store_bind_int(st, 4, BITSTRING_LIST_SIZE);
+	store_bind_int(st, 5, now);
 	if (store_insert(s, st, &id) != 0)
 		store_die(s, "status list");
 	while (n > 0 && base[n - 1] == '/')
@@ -38,7 +38,7 @@ start_list(struct store *s, long long org_id, long long key_id,
 	snprintf(url, 2100, "%.*s/%lld.json", (int)n, base, id);
 	st = store_stmt(s, name);
 	store_bind_text(st, 1, url);
-	sqlite3_bind_int64(st, 2, id);
+	store_bind_int(st, 2, id);
 	store_exec(s, st);
 	return id;
 }
@@ -52,20 +52,23 @@ store_status_assign(struct store *s, long long org_id, long long key_id,
 	    "ORDER BY id LIMIT 1";
 	static const char take[] = "UPDATE status_list SET used = used + 1 "
 	    "WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(s, open_list);
+	struct store_stmt *st = store_stmt(s, open_list);
 	unsigned char seed[32];
 	unsigned long used = 0;
 
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, key_id);
+	store_bind_int(st, 1, org_id);
+	store_bind_int(st, 2, key_id);
 	if (store_row(s, st)) {
-		e->list_id = sqlite3_column_int64(st, 0);
+		e->list_id = store_col_int(st, 0, 0);
 		snprintf(e->url, sizeof e->url, "%s", store_col_text(st, 1));
-		if (sqlite3_column_bytes(st, 2) != 32)
+		size_t len;
+		const void *p = store_col_blob(st, 2, &len);
+
+		if (len != 32)
 			store_die(s, "status list seed");
-		memcpy(seed, sqlite3_column_blob(st, 2), 32);
-		used = (unsigned long)sqlite3_column_int64(st, 3);
-		sqlite3_reset(st);
+		memcpy(seed, p, 32);
+		used = (unsigned long)store_col_int(st, 3, 0);
+		store_reset(st);
 	} else {
 		e->list_id = start_list(s, org_id, key_id, base, now, seed,
 		    e->url);
@@ -73,7 +76,7 @@ store_status_assign(struct store *s, long long org_id, long long key_id,
 	e->index = bitstring_index(seed, used);
 	sodium_memzero(seed, sizeof seed);
 	st = store_stmt(s, take);
-	sqlite3_bind_int64(st, 1, e->list_id);
+	store_bind_int(st, 1, e->list_id);
 	store_exec(s, st);
 }
 
@@ -82,22 +85,23 @@ store_status_lists(struct store *s, long long org_id,
     store_status_list_fn *fn, void *arg)
 {
 	static const char sql[] = "SELECT l.id, l.org_id, l.key_id, l.url, "
-	    "l.size, l.used, l.created, max(l.created, coalesce((SELECT "
-	    "max(c.revoked) FROM credential c WHERE c.status_list_id = l.id), "
-	    "0)) FROM status_list l WHERE l.org_id = ? ORDER BY l.id";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "l.size, l.used, l.created, (SELECT CASE WHEN max(c.revoked) > "
+	    "l.created THEN max(c.revoked) ELSE l.created END FROM credential c "
+	    "WHERE c.status_list_id = l.id) FROM status_list l "
+	    "WHERE l.org_id = ? ORDER BY l.id";
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_status_list l;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	while (store_row(s, st)) {
-		l.id = sqlite3_column_int64(st, 0);
-		l.org_id = sqlite3_column_int64(st, 1);
-		l.key_id = sqlite3_column_int64(st, 2);
+		l.id = store_col_int(st, 0, 0);
+		l.org_id = store_col_int(st, 1, 0);
+		l.key_id = store_col_int(st, 2, 0);
 		l.url = store_col_text(st, 3);
-		l.size = (unsigned long)sqlite3_column_int64(st, 4);
-		l.used = (unsigned long)sqlite3_column_int64(st, 5);
-		l.created = sqlite3_column_int64(st, 6);
-		l.changed = sqlite3_column_int64(st, 7);
+		l.size = (unsigned long)store_col_int(st, 4, 0);
+		l.used = (unsigned long)store_col_int(st, 5, 0);
+		l.created = store_col_int(st, 6, 0);
+		l.changed = store_col_int(st, 7, 0);
 		fn(&l, arg);
 	}
 }
@@ -109,9 +113,9 @@ store_status_revoked(struct store *s, long long list_id,
 	static const char sql[] = "SELECT status_index FROM credential "
 	    "WHERE status_list_id = ? AND revoked IS NOT NULL "
 	    "ORDER BY status_index";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, list_id);
+	store_bind_int(st, 1, list_id);
 	while (store_row(s, st))
-		fn((unsigned long)sqlite3_column_int64(st, 0), arg);
+		fn((unsigned long)store_col_int(st, 0, 0), arg);
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "util.h"
 
 long long
@@ -19,15 +19,15 @@ store_job_open_for(struct store *s, long long org_id, long long badge_id,
 	    "JOIN job j ON j.id = i.job_id WHERE i.email = ? "
 	    "AND i.due IS NOT NULL AND j.org_id = ? AND j.badge_id = ? "
 	    "LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	long long job = 0;
 
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, org_id);
-	sqlite3_bind_int64(st, 3, badge_id);
+	store_bind_text(st, 1, email);
+	store_bind_int(st, 2, org_id);
+	store_bind_int(st, 3, badge_id);
 	if (store_row(s, st))
-		job = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+		job = store_col_int(st, 0, 0);
+	store_reset(st);
 	return job;
 }
 
@@ -36,14 +36,14 @@ store_quota_used(struct store *s, long long org_id, const char *month)
 {
 	static const char sql[] = "SELECT count(DISTINCT email) "
 	    "FROM quota_hold WHERE org_id = ? AND month = ?";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	long long n;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_bind_text(st, 2, month);
 	store_row(s, st);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	n = store_col_int(st, 0, 0);
+	store_reset(st);
 	return n;
 }
 
@@ -53,14 +53,14 @@ store_quota_counted(struct store *s, long long org_id, const char *month,
 {
 	static const char sql[] = "SELECT 1 FROM quota_hold "
 	    "WHERE org_id = ? AND month = ? AND email = ? LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	int found;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_bind_text(st, 2, month);
-	sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+	store_bind_text(st, 3, email);
 	found = store_row(s, st);
-	sqlite3_reset(st);
+	store_reset(st);
 	return found;
 }
 
@@ -70,12 +70,12 @@ store_quota_reserve(struct store *s, long long org_id, const char *month,
 {
 	static const char sql[] = "INSERT INTO quota_hold "
 	    "(org_id, month, email, job_item_id) VALUES (?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	store_bind_text(st, 2, month);
 	store_bind_text(st, 3, email);
-	sqlite3_bind_int64(st, 4, item_id);
+	store_bind_int(st, 4, item_id);
 	store_exec(s, st);
 }
 
@@ -85,33 +85,33 @@ static int
 take(struct store *s, const char *get, const char *put, long long key_id,
     long long rate, long long now, long long *wait)
 {
-	sqlite3_stmt *st = store_stmt(s, get);
+	struct store_stmt *st = store_stmt(s, get);
 	double tokens = (double)rate;
 
 	if (rate <= 0) {
 		*wait = -1;
 		return 1;
 	}
-	sqlite3_bind_int64(st, 1, key_id);
-	if (store_row(s, st) && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		double elapsed = (double)(now - sqlite3_column_int64(st, 1));
+	store_bind_int(st, 1, key_id);
+	if (store_row(s, st) && store_col_type(st, 0) != STORE_NULL) {
+		double elapsed = (double)(now - store_col_int(st, 1, 0));
 
-		tokens = sqlite3_column_double(st, 0);
+		tokens = store_col_real(st, 0);
 		if (elapsed > 0)
 			tokens += elapsed * (double)rate / 3600.0;
 		if (tokens > (double)rate)
 			tokens = (double)rate;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if (tokens < 1.0) {
 		*wait = (long long)ceil((1.0 - tokens) * 3600.0 /
 		    (double)rate);
 		return 1;
 	}
 	st = store_stmt(s, put);
-	sqlite3_bind_double(st, 1, tokens - 1.0);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, key_id);
+	store_bind_real(st, 1, tokens - 1.0);
+	store_bind_int(st, 2, now);
+	store_bind_int(st, 3, key_id);
 	store_exec(s, st);
 	return 0;
 }
@@ -145,16 +145,19 @@ store_job_create(struct store *s, long long org_id, long long badge_id,
     long long api_key_id, long long ssh_key_id, long long now)
 {
 	static const char sql[] = "INSERT INTO job (org_id, badge_id, "
-	    "api_key_id, ssh_key_id, created) VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "api_key_id, ssh_key_id, created) VALUES (?, ?, ?, ?, ?) "
+	    "RETURNING id";
+	struct store_stmt *st = store_stmt(s, sql);
+	long long id = 0;
 
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, badge_id);
+	store_bind_int(st, 1, org_id);
+	store_bind_int(st, 2, badge_id);
 	store_bind_int_or_null(st, 3, api_key_id, 0);
 	store_bind_int_or_null(st, 4, ssh_key_id, 0);
-	sqlite3_bind_int64(st, 5, now);
-	store_exec(s, st);
-	return sqlite3_last_insert_rowid(s->db);
+	store_bind_int(st, 5, now);
+	if (store_insert(s, st, &id) != 0)
+		store_die(s, "write");
+	return id;
 }
 
 long long
@@ -163,50 +166,24 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
     const char *prior, const char *state)
 {
 	static const char sql[] = "INSERT INTO job_item (job_id, row, email, "
-	    "name, class, prior, state, due) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	    "CASE WHEN ?7 = 'pending' THEN ?8 END)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	    "name, class, prior, state, due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, CASE WHEN ?7 = 'pending' THEN (SELECT created FROM job "
+	    "WHERE id = ?1) END) RETURNING id";
+	struct store_stmt *st = store_stmt(s, sql);
+	long long id = 0;
 
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int64(st, 2, (long long)row);
+	store_bind_int(st, 1, job_id);
+	store_bind_int(st, 2, (long long)row);
 	store_bind_text(st, 3, email);
 	store_bind_text(st, 4, name);
 	store_bind_text(st, 5, class);
 	if (prior && *prior)
 		store_bind_text(st, 6, prior);
 	store_bind_text(st, 7, state);
-	sqlite3_bind_int64(st, 8, store_now());
-	store_exec(s, st);
-	return sqlite3_last_insert_rowid(s->db);
+	if (store_insert(s, st, &id) != 0)
+		store_die(s, "write");
+	return id;
 }
-
-/*
- * An organization o that may issue now, for an item of job j: the gates
- * of auth_may_issue (lib/auth.c) in SQL, and the job's badge present.
- * check_jobs holds the two to agreeing.
- */
-#define MAY_ISSUE "(o.approved AND (o.plan = 'professional' " \
-	"OR o.plan = 'enterprise') AND o.status_url IS NOT NULL " \
-	"AND EXISTS (SELECT 1 FROM signing_key k " \
-	"WHERE k.org_id = o.id AND k.active) AND EXISTS (SELECT 1 FROM " \
-	"badge b WHERE b.id = j.badge_id))"
-
-/* The items due by ?3 of job ?4 (any when 0) that may be claimed, from
- * the oldest due time; CROSS JOIN keeps the walk on job_item_due. */
-#define DUE_ITEMS "FROM job_item i CROSS JOIN job j CROSS JOIN org o " \
-	"WHERE i.due IS NOT NULL AND i.due <= ?3 AND (?4 = 0 OR " \
-	"i.job_id = ?4) AND j.id = i.job_id AND o.id = j.org_id AND " \
-	MAY_ISSUE " "
-
-/* UPDATE ... RETURNING hands the claimed rows back in one step.  An
- * attempt left under way by a dead worker may have reached the relay:
- * its credential may have left. */
-const char store_claim_sql[] =
-    "UPDATE job_item SET state = 'claimed', lease = ?1, due = ?2, "
-    "may_have_left = may_have_left OR sending, sending = 0 "
-    "WHERE id IN (SELECT i.id " DUE_ITEMS "ORDER BY i.due LIMIT ?5) "
-    "RETURNING id, job_id, row, attempts, email, name, class, "
-    "coalesce(prior, ''), coalesce(credential_id, '')";
 
 size_t
 store_items_claim(struct store *s, long long job_id, const char *lease,
@@ -216,22 +193,22 @@ store_items_claim(struct store *s, long long job_id, const char *lease,
 	    "FROM job WHERE id = ?";
 	static const char start[] = "UPDATE job SET status = 'processing', "
 	    "started = ?2 WHERE id = ?1 AND status = 'pending'";
-	sqlite3_stmt *st = store_stmt(s, store_claim_sql);
+	struct store_stmt *st = store_stmt(s, store_sql(s, STORE_SQL_CLAIM));
 	size_t got = 0, i;
 
-	sqlite3_bind_text(st, 1, lease, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, until);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, job_id);
-	sqlite3_bind_int64(st, 5, (long long)n);
+	store_bind_text(st, 1, lease);
+	store_bind_int(st, 2, until);
+	store_bind_int(st, 3, now);
+	store_bind_int(st, 4, job_id);
+	store_bind_int(st, 5, (long long)n);
 	while (got < n && store_row(s, st)) {
 		struct store_item *it = &items[got++];
 
 		memset(it, 0, sizeof *it);
-		it->id = sqlite3_column_int64(st, 0);
-		it->job_id = sqlite3_column_int64(st, 1);
-		it->row = (unsigned long)sqlite3_column_int64(st, 2);
-		it->attempts = sqlite3_column_int(st, 3);
+		it->id = store_col_int(st, 0, 0);
+		it->job_id = store_col_int(st, 1, 0);
+		it->row = (unsigned long)store_col_int(st, 2, 0);
+		it->attempts = (int)store_col_int(st, 3, 0);
 		snprintf(it->email, sizeof it->email, "%s",
 		    store_col_text(st, 4));
 		snprintf(it->name, sizeof it->name, "%s",
@@ -243,21 +220,21 @@ store_items_claim(struct store *s, long long job_id, const char *lease,
 		snprintf(it->credential_id, sizeof it->credential_id, "%s",
 		    store_col_text(st, 8));
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	for (i = 0; i < got; i++) {
 		struct store_item *it = &items[i];
 
 		st = store_stmt(s, job);
-		sqlite3_bind_int64(st, 1, it->job_id);
+		store_bind_int(st, 1, it->job_id);
 		if (store_row(s, st)) {
-			it->org_id = sqlite3_column_int64(st, 0);
-			it->badge_id = sqlite3_column_int64(st, 1);
-			it->submitted = sqlite3_column_int64(st, 2);
+			it->org_id = store_col_int(st, 0, 0);
+			it->badge_id = store_col_int(st, 1, 0);
+			it->submitted = store_col_int(st, 2, 0);
 		}
-		sqlite3_reset(st);
+		store_reset(st);
 		st = store_stmt(s, start);
-		sqlite3_bind_int64(st, 1, it->job_id);
-		sqlite3_bind_int64(st, 2, now);
+		store_bind_int(st, 1, it->job_id);
+		store_bind_int(st, 2, now);
 		store_exec(s, st);
 	}
 	return got;
@@ -266,34 +243,34 @@ store_items_claim(struct store *s, long long job_id, const char *lease,
 long long
 store_items_due(struct store *s, long long job_id, long long now)
 {
-	static const char sql[] = "SELECT count(*) " DUE_ITEMS;
-	sqlite3_stmt *st = store_stmt(s, sql);
+	static const char sql[] = "SELECT count(*) " STORE_DUE_ITEMS;
+	struct store_stmt *st = store_stmt(s, sql);
 	long long n;
 
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, job_id);
+	store_bind_int(st, 3, now);
+	store_bind_int(st, 4, job_id);
 	store_row(s, st);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	n = store_col_int(st, 0, 0);
+	store_reset(st);
 	return n;
 }
 
 /* What a held item has become: its job cancelled, its organization
  * allowed to issue. */
 #define HOLD_COLS "(SELECT j.status = 'cancelled' FROM job j " \
-	"WHERE j.id = job_item.job_id), (SELECT " MAY_ISSUE " FROM job j " \
+	"WHERE j.id = job_item.job_id), (SELECT " STORE_MAY_ISSUE " FROM job j " \
 	"JOIN org o ON o.id = j.org_id WHERE j.id = job_item.job_id)"
 
 /* Step a statement that gives HOLD_COLS for a held item, or no row. */
 static enum store_hold
-hold_row(struct store *s, sqlite3_stmt *st)
+hold_row(struct store *s, struct store_stmt *st)
 {
 	enum store_hold h = STORE_LOST;
 
 	if (store_row(s, st)) {
-		if (sqlite3_column_int(st, 0))
+		if ((int)store_col_int(st, 0, 0))
 			h = STORE_CANCELLED;
-		else if (!sqlite3_column_int(st, 1))
+		else if (!(int)store_col_int(st, 1, 0))
 			h = STORE_BLOCKED;
 		else
 			h = STORE_HELD;
@@ -309,11 +286,11 @@ store_item_hold(struct store *s, long long item_id, const char *lease,
 	static const char sql[] = "UPDATE job_item SET due = ?3 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed' "
 	    "RETURNING " HOLD_COLS;
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, until);
+	store_bind_int(st, 1, item_id);
+	store_bind_text(st, 2, lease);
+	store_bind_int(st, 3, until);
 	return hold_row(s, st);
 }
 
@@ -322,10 +299,10 @@ store_item_check(struct store *s, long long item_id, const char *lease)
 {
 	static const char sql[] = "SELECT " HOLD_COLS " FROM job_item "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	store_bind_int(st, 1, item_id);
+	store_bind_text(st, 2, lease);
 	return hold_row(s, st);
 }
 
@@ -337,15 +314,15 @@ held_update(struct store *s, const char *sql, long long item_id,
     const char *lease, const char *text, long long a, long long b,
     long long c)
 {
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, lease, -1, SQLITE_STATIC);
+	store_bind_int(st, 1, item_id);
+	store_bind_text(st, 2, lease);
 	if (text)
-		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, a);
-	sqlite3_bind_int64(st, 5, b);
-	sqlite3_bind_int64(st, 6, c);
+		store_bind_text(st, 3, text);
+	store_bind_int(st, 4, a);
+	store_bind_int(st, 5, b);
+	store_bind_int(st, 6, c);
 	return store_exec(s, st) ? 0 : STORE_NOTFOUND;
 }
 
@@ -369,40 +346,54 @@ settle(struct store *s, long long item_id, const char *why, long long now)
 	static const char unlink[] = "UPDATE credential SET supersedes = NULL "
 	    "WHERE supersedes = ?";
 	static const char withdraw[] = "DELETE FROM credential WHERE id = ?";
+	/* The hold is in the month the job was submitted. */
+	static const char holder[] = "SELECT j.org_id, j.created, i.email "
+	    "FROM job_item i JOIN job j ON j.id = i.job_id WHERE i.id = ?";
 	static const char release[] = "DELETE FROM quota_hold "
-	    "WHERE (org_id, month, email, job_item_id) = (SELECT j.org_id, "
-	    "strftime('%Y-%m', j.created, 'unixepoch'), i.email, i.id "
-	    "FROM job_item i JOIN job j ON j.id = i.job_id WHERE i.id = ?)";
-	sqlite3_stmt *st = store_stmt(s, find);
+	    "WHERE org_id = ? AND month = ? AND email = ? AND job_item_id = ?";
+	struct store_stmt *st = store_stmt(s, find);
 	char cred[64] = "";
 	int left = 0;
 
-	sqlite3_bind_int64(st, 1, item_id);
+	store_bind_int(st, 1, item_id);
 	if (store_row(s, st)) {
 		snprintf(cred, sizeof cred, "%s", store_col_text(st, 0));
-		left = sqlite3_column_int(st, 1);
-		sqlite3_reset(st);
+		left = (int)store_col_int(st, 1, 0);
+		store_reset(st);
 	}
 	if (cred[0] && left) {
 		st = store_stmt(s, revoke);
-		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, cred);
+		store_bind_int(st, 2, now);
+		store_bind_text(st, 3, why);
 		store_exec(s, st);
 	} else if (cred[0]) {
 		st = store_stmt(s, detach);
-		sqlite3_bind_int64(st, 1, item_id);
+		store_bind_int(st, 1, item_id);
 		store_exec(s, st);
 		st = store_stmt(s, unlink);
-		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, cred);
 		store_exec(s, st);
 		st = store_stmt(s, withdraw);
-		sqlite3_bind_text(st, 1, cred, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, cred);
 		store_exec(s, st);
 	}
-	st = store_stmt(s, release);
-	sqlite3_bind_int64(st, 1, item_id);
-	store_exec(s, st);
+	st = store_stmt(s, holder);
+	store_bind_int(st, 1, item_id);
+	if (store_row(s, st)) {
+		long long org_id = store_col_int(st, 0, 0);
+		char month[8], email[256];
+
+		store_month(store_col_int(st, 1, 0), month);
+		snprintf(email, sizeof email, "%s", store_col_text(st, 2));
+		store_reset(st);
+		st = store_stmt(s, release);
+		store_bind_int(st, 1, org_id);
+		store_bind_text(st, 2, month);
+		store_bind_text(st, 3, email);
+		store_bind_int(st, 4, item_id);
+		store_exec(s, st);
+	}
 }
 
 int
@@ -437,13 +428,13 @@ store_item_sent(struct store *s, long long item_id, const char *lease,
 	    "(expires IS NULL OR expires > ?2) AND id = (SELECT c.supersedes "
 	    "FROM job_item i JOIN credential c ON c.id = i.credential_id "
 	    "WHERE i.id = ?1)";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if (held_update(s, sql, item_id, lease, note, 0, 0, 0) != 0)
 		return STORE_NOTFOUND;
 	st = store_stmt(s, supersede);
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_int64(st, 2, now);
+	store_bind_int(st, 1, item_id);
+	store_bind_int(st, 2, now);
 	store_exec(s, st);
 	return 0;
 }
@@ -454,7 +445,7 @@ store_item_defer(struct store *s, long long item_id, const char *lease,
 {
 	static const char sql[] = "UPDATE job_item SET state = 'deferred', "
 	    "due = ?4, lease = NULL, reason = ?3, attempts = attempts + ?5, "
-	    "may_have_left = may_have_left OR ?6, sending = 0 "
+	    "may_have_left = " STORE_OR("may_have_left", "?6") ", sending = 0 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
 
 	return held_update(s, sql, item_id, lease, reply, due, counted != 0,
@@ -467,7 +458,7 @@ store_item_fail(struct store *s, long long item_id, const char *lease,
 {
 	static const char sql[] = "UPDATE job_item SET state = 'failed', "
 	    "due = NULL, lease = NULL, reason = ?3, attempts = attempts + ?4, "
-	    "may_have_left = may_have_left OR ?5, sending = 0 "
+	    "may_have_left = " STORE_OR("may_have_left", "?5") ", sending = 0 "
 	    "WHERE id = ?1 AND lease = ?2 AND state = 'claimed'";
 
 	if (held_update(s, sql, item_id, lease, reason, counted != 0,
@@ -528,9 +519,9 @@ store_jobs_finish(struct store *s, long long now)
 	    "finished = ?1 WHERE status = 'processing' AND NOT EXISTS "
 	    "(SELECT 1 FROM job_item i WHERE i.job_id = job.id "
 	    "AND i.due IS NOT NULL)";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, now);
+	store_bind_int(st, 1, now);
 	store_exec(s, st);
 }
 
@@ -547,21 +538,21 @@ store_jobs_finish(struct store *s, long long now)
 	"  AND i.state = 'cancelled') "
 
 static void
-job_row(sqlite3_stmt *st, struct store_job *j)
+job_row(struct store_stmt *st, struct store_job *j)
 {
-	j->id = sqlite3_column_int64(st, 0);
-	j->org_id = sqlite3_column_int64(st, 1);
+	j->id = store_col_int(st, 0, 0);
+	j->org_id = store_col_int(st, 1, 0);
 	snprintf(j->org, sizeof j->org, "%s", store_col_text(st, 2));
 	snprintf(j->badge, sizeof j->badge, "%s", store_col_text(st, 3));
 	snprintf(j->status, sizeof j->status, "%s", store_col_text(st, 4));
-	j->created = sqlite3_column_int64(st, 5);
+	j->created = store_col_int(st, 5, 0);
 	j->started = store_col_int(st, 6, 0);
 	j->finished = store_col_int(st, 7, 0);
-	j->total = sqlite3_column_int64(st, 8);
-	j->sent = sqlite3_column_int64(st, 9);
-	j->failed = sqlite3_column_int64(st, 10);
-	j->skipped = sqlite3_column_int64(st, 11);
-	j->cancelled = sqlite3_column_int64(st, 12);
+	j->total = store_col_int(st, 8, 0);
+	j->sent = store_col_int(st, 9, 0);
+	j->failed = store_col_int(st, 10, 0);
+	j->skipped = store_col_int(st, 11, 0);
+	j->cancelled = store_col_int(st, 12, 0);
 	j->pending = j->total - j->sent - j->failed - j->skipped -
 	    j->cancelled;
 }
@@ -575,10 +566,10 @@ store_job_list(struct store *s, long long org_id, store_job_fn *fn,
 {
 	static const char sql[] = "SELECT " JOB_COLS JOB_FROM
 	    "WHERE ?1 = 0 OR j.org_id = ?1 ORDER BY j.id DESC";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_job j;
 
-	sqlite3_bind_int64(st, 1, org_id);
+	store_bind_int(st, 1, org_id);
 	while (store_row(s, st)) {
 		job_row(st, &j);
 		fn(&j, arg);
@@ -591,14 +582,14 @@ store_job_get(struct store *s, long long org_id, long long job_id,
 {
 	static const char sql[] = "SELECT " JOB_COLS JOB_FROM
 	    "WHERE (?1 = 0 OR j.org_id = ?1) AND j.id = ?2";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, job_id);
+	store_bind_int(st, 1, org_id);
+	store_bind_int(st, 2, job_id);
 	if (!store_row(s, st))
 		return STORE_NOTFOUND;
 	job_row(st, j);
-	sqlite3_reset(st);
+	store_reset(st);
 	return 0;
 }
 
@@ -606,18 +597,18 @@ void
 store_job_waits(struct store *s, long long job_id, long long *claimed,
     long long *next_due)
 {
-	static const char sql[] = "SELECT coalesce(sum(state = 'claimed'), "
-	    "0), coalesce(min(CASE WHEN state = 'deferred' THEN due END), 0) "
+	static const char sql[] = "SELECT coalesce(sum(CASE WHEN state = 'claimed' "
+	    "THEN 1 ELSE 0 END), 0), coalesce(min(CASE WHEN state = 'deferred' THEN due END), 0) "
 	    "FROM job_item WHERE job_id = ? AND state IN ('claimed', "
 	    "'deferred')";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, job_id);
+	store_bind_int(st, 1, job_id);
 	*claimed = *next_due = 0;
 	if (store_row(s, st)) {
-		*claimed = sqlite3_column_int64(st, 0);
-		*next_due = sqlite3_column_int64(st, 1);
-		sqlite3_reset(st);
+		*claimed = store_col_int(st, 0, 0);
+		*next_due = store_col_int(st, 1, 0);
+		store_reset(st);
 	}
 }
 
@@ -628,11 +619,11 @@ store_job_failures(struct store *s, long long job_id, store_reason_fn *fn,
 	static const char sql[] = "SELECT coalesce(reason, ''), count(*) "
 	    "FROM job_item WHERE job_id = ? AND state = 'failed' "
 	    "GROUP BY reason ORDER BY count(*) DESC, reason";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 
-	sqlite3_bind_int64(st, 1, job_id);
+	store_bind_int(st, 1, job_id);
 	while (store_row(s, st))
-		fn(store_col_text(st, 0), sqlite3_column_int64(st, 1), arg);
+		fn(store_col_text(st, 0), store_col_int(st, 1, 0), arg);
 }
 
 void
@@ -642,18 +633,18 @@ store_job_items(struct store *s, long long job_id, int failed_only,
 	static const char sql[] = "SELECT row, email, name, state, "
 	    "credential_id, attempts, reason FROM job_item WHERE job_id = ?1 "
 	    "AND (?2 = 0 OR state = 'failed') ORDER BY row, id";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	struct store_stmt *st = store_stmt(s, sql);
 	struct store_item_view v;
 
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int(st, 2, failed_only);
+	store_bind_int(st, 1, job_id);
+	store_bind_int(st, 2, failed_only);
 	while (store_row(s, st)) {
-		v.row = (unsigned long)sqlite3_column_int64(st, 0);
+		v.row = (unsigned long)store_col_int(st, 0, 0);
 		v.email = store_col_text(st, 1);
 		v.name = store_col_text(st, 2);
 		v.state = store_col_text(st, 3);
 		v.credential_id = store_col_text(st, 4);
-		v.attempts = sqlite3_column_int(st, 5);
+		v.attempts = (int)store_col_int(st, 5, 0);
 		v.reason = store_col_text(st, 6);
 		fn(&v, arg);
 	}
@@ -670,34 +661,35 @@ store_job_cancel(struct store *s, long long org_id, long long job_id,
 	    "WHERE job_id = ?1 AND due IS NOT NULL AND (state <> 'claimed' "
 	    "OR due <= ?2)";
 	static const char item[] = "UPDATE job_item SET " CANCEL_SET
-	    "may_have_left = may_have_left OR sending, sending = 0 "
+	    "may_have_left = " STORE_OR("may_have_left", "sending") ", "
+	    "sending = 0 "
 	    "WHERE id = ?";
 	struct store_job j;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	long long *ids = NULL;
 	size_t n = 0, cap = 0, i;
 
 	if (store_job_get(s, org_id, job_id, &j) != 0)
 		return STORE_NOTFOUND;
 	st = store_stmt(s, job);
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int64(st, 2, org_id);
-	sqlite3_bind_int64(st, 3, now);
+	store_bind_int(st, 1, job_id);
+	store_bind_int(st, 2, org_id);
+	store_bind_int(st, 3, now);
 	if (store_exec(s, st) == 0)
 		return STORE_EXISTS;
 	st = store_stmt(s, unheld);
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int64(st, 2, now);
+	store_bind_int(st, 1, job_id);
+	store_bind_int(st, 2, now);
 	while (store_row(s, st)) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
 			ids = xrealloc(ids, cap * sizeof *ids);
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = store_col_int(st, 0, 0);
 	}
 	for (i = 0; i < n; i++) {
 		st = store_stmt(s, item);
-		sqlite3_bind_int64(st, 1, ids[i]);
+		store_bind_int(st, 1, ids[i]);
 		store_exec(s, st);
 		settle(s, ids[i], "job cancelled", now);
 	}

@@ -1,10 +1,9 @@
 /*
- * store_sqlite_copy.c: rows as values, the way a whole database moves
- * between stores.  First what SQLite provides: its tables in the order of
- * their references, a reader and a writer of rows.  Then store_copy,
- * which uses those and store.h alone, so that another engine provides the
- * three and copies to and from SQLite with the same code.  The contract
- * is in store.h.
+ * store_copy.c: rows as values, the way a whole database moves
+ * between stores: its tables in the order of their references, a reader
+ * and a writer of rows, from what each engine says of its schema; then
+ * store_copy, which uses those and store.h alone.  The contract is in
+ * store.h.
  */
 #include <err.h>
 #include <limits.h>
@@ -15,49 +14,21 @@
 
 #include "buf.h"
 #include "exitcodes.h"
-#include "store_sqlite.h"
+#include "store_impl.h"
 #include "util.h"
 
 /* The tables. */
-
-/* The names of what sql, with one parameter bound to arg, gives, in *v;
- * return how many. */
-static size_t
-names_of(struct store *s, const char *sql, const char *arg, char ***v)
-{
-	sqlite3_stmt *st = store_stmt(s, sql);
-	size_t n = 0;
-
-	*v = NULL;
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	while (store_row(s, st)) {
-		*v = xrealloc(*v, (n + 1) * sizeof **v);
-		(*v)[n++] = xstrdup(store_col_text(st, 0));
-	}
-	return n;
-}
-
-static void
-names_free(char **v, size_t n)
-{
-	while (n > 0)
-		free(v[--n]);
-	free(v);
-}
 
 /* Whether every table that table i refers to, but itself, is placed. */
 static int
 parents_placed(char **names, size_t n, const int *placed, size_t i,
     struct store *s)
 {
-	static const char sql[] = "SELECT DISTINCT \"table\" FROM "
-	    "pragma_foreign_key_list(?)";
 	char **p;
 	size_t np, j, k;
 	int ok = 1;
 
-	np = names_of(s, sql, names[i], &p);
+	np = s->eng->parents(s, names[i], &p);
 	for (j = 0; j < np && ok; j++) {
 		if (strcmp(p[j], names[i]) == 0)
 			continue;
@@ -65,23 +36,18 @@ parents_placed(char **names, size_t n, const int *placed, size_t i,
 			if (strcmp(p[j], names[k]) == 0 && !placed[k])
 				ok = 0;
 	}
-	names_free(p, np);
+	store_names_free(p, np);
 	return ok;
 }
 
 size_t
 store_tables(struct store *s, struct store_table **t)
 {
-	static const char tables_sql[] = "SELECT name FROM sqlite_schema "
-	    "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-	    "ORDER BY name";
-	static const char cols_sql[] = "SELECT name FROM "
-	    "pragma_table_info(?) ORDER BY cid";
 	char **names;
 	size_t n, i, k;
 	int *placed;
 
-	n = names_of(s, tables_sql, NULL, &names);
+	n = s->eng->tables(s, &names);
 	placed = xcalloc(n ? n : 1, sizeof *placed);
 	*t = xcalloc(n ? n : 1, sizeof **t);
 	/*
@@ -98,10 +64,10 @@ store_tables(struct store *s, struct store_table **t)
 				;
 		placed[i] = 1;
 		(*t)[k].name = xstrdup(names[i]);
-		(*t)[k].ncols = names_of(s, cols_sql, names[i], &(*t)[k].cols);
+		(*t)[k].ncols = s->eng->columns(s, names[i], &(*t)[k].cols);
 	}
 	free(placed);
-	names_free(names, n);
+	store_names_free(names, n);
 	return n;
 }
 
@@ -112,7 +78,7 @@ store_tables_release(struct store_table *t, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(t[i].name);
-		names_free(t[i].cols, t[i].ncols);
+		store_names_free(t[i].cols, t[i].ncols);
 	}
 	free(t);
 }
@@ -121,7 +87,7 @@ store_tables_release(struct store_table *t, size_t n)
 
 struct store_reader {
 	struct store *s;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 	struct store_value *v;
 	size_t n;
 };
@@ -129,8 +95,6 @@ struct store_reader {
 struct store_reader *
 store_reader_open(struct store *s, const struct store_table *t)
 {
-	static const char key_sql[] = "SELECT name FROM pragma_table_info(?) "
-	    "WHERE pk > 0 ORDER BY pk";
 	struct store_reader *r = xcalloc(1, sizeof *r);
 	struct buf sql = BUF_INIT;
 	char **key;
@@ -146,16 +110,15 @@ store_reader_open(struct store *s, const struct store_table *t)
 	store_add_ident(&sql, t->name);
 	/* The key's order, as the dump has it; without a key, all
 	 * columns'. */
-	nkey = names_of(s, key_sql, t->name, &key);
+	nkey = s->eng->key(s, t->name, &key);
 	buf_adds(&sql, " ORDER BY ");
 	for (i = 0; i < (nkey ? nkey : t->ncols); i++) {
 		if (i)
 			buf_adds(&sql, ", ");
 		store_add_ident(&sql, nkey ? key[i] : t->cols[i]);
 	}
-	names_free(key, nkey);
-	if (sqlite3_prepare_v2(s->db, sql.p, -1, &r->st, NULL) != SQLITE_OK)
-		store_die(s, "prepare");
+	store_names_free(key, nkey);
+	r->st = store_prepare(s, sql.p);
 	buf_release(&sql);
 	r->s = s;
 	r->n = t->ncols;
@@ -166,38 +129,12 @@ store_reader_open(struct store *s, const struct store_table *t)
 const struct store_value *
 store_reader_next(struct store_reader *r)
 {
-	struct store_value *v;
 	size_t i;
 
 	if (!store_row(r->s, r->st))
 		return NULL;
-	for (i = 0; i < r->n; i++) {
-		v = &r->v[i];
-		memset(v, 0, sizeof *v);
-		switch (sqlite3_column_type(r->st, (int)i)) {
-		case SQLITE_NULL:
-			v->type = STORE_NULL;
-			break;
-		case SQLITE_INTEGER:
-			v->type = STORE_INTEGER;
-			v->i = sqlite3_column_int64(r->st, (int)i);
-			break;
-		case SQLITE_FLOAT:
-			v->type = STORE_REAL;
-			v->r = sqlite3_column_double(r->st, (int)i);
-			break;
-		case SQLITE_BLOB:
-			v->type = STORE_BLOB;
-			v->p = sqlite3_column_blob(r->st, (int)i);
-			v->len = (size_t)sqlite3_column_bytes(r->st, (int)i);
-			break;
-		default:
-			v->type = STORE_TEXT;
-			v->p = sqlite3_column_text(r->st, (int)i);
-			v->len = (size_t)sqlite3_column_bytes(r->st, (int)i);
-			break;
-		}
-	}
+	for (i = 0; i < r->n; i++)
+		store_col_value(r->st, (int)i, &r->v[i]);
 	return r->v;
 }
 
@@ -206,7 +143,7 @@ store_reader_close(struct store_reader *r)
 {
 	if (!r)
 		return;
-	sqlite3_finalize(r->st);
+	store_finalize(r->st);
 	free(r->v);
 	free(r);
 }
@@ -215,7 +152,8 @@ store_reader_close(struct store_reader *r)
 
 struct store_writer {
 	struct store *s;
-	sqlite3_stmt *st;
+	struct store_stmt *st;
+	char *table;
 	size_t n;
 };
 
@@ -228,9 +166,7 @@ store_writer_open(struct store *s, const struct store_table *t)
 
 	/* Until the transaction ends: a row may come before the row it
 	 * names (a cycle), and the check is made before the commit. */
-	if (sqlite3_exec(s->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		store_die(s, "copy");
+	s->eng->defer_references(s);
 	buf_adds(&sql, "INSERT INTO ");
 	store_add_ident(&sql, t->name);
 	buf_adds(&sql, " (");
@@ -243,59 +179,25 @@ store_writer_open(struct store *s, const struct store_table *t)
 	for (i = 0; i < t->ncols; i++)
 		buf_adds(&sql, i ? ", ?" : "?");
 	buf_adds(&sql, ")");
-	if (sqlite3_prepare_v2(s->db, sql.p, -1, &w->st, NULL) != SQLITE_OK)
-		store_die(s, "prepare");
+	w->st = store_prepare(s, sql.p);
 	buf_release(&sql);
 	w->s = s;
+	w->table = xstrdup(t->name);
 	w->n = t->ncols;
 	return w;
 }
 
-/* Bind value v as parameter i.  The bytes are the reader's until its
- * next row, which comes after this row is written: no copy. */
-static void
-bind_value(struct store_writer *w, int i, const struct store_value *v)
-{
-	if ((v->type == STORE_TEXT || v->type == STORE_BLOB) &&
-	    v->len > INT_MAX)
-		errx(EXIT_DATAERR, "%s: a value of %zu bytes is too long",
-		    w->s->path, v->len);
-	switch (v->type) {
-	case STORE_NULL:
-		sqlite3_bind_null(w->st, i);
-		break;
-	case STORE_INTEGER:
-		sqlite3_bind_int64(w->st, i, v->i);
-		break;
-	case STORE_REAL:
-		sqlite3_bind_double(w->st, i, v->r);
-		break;
-	case STORE_TEXT:
-		sqlite3_bind_text(w->st, i, v->p ? v->p : "", (int)v->len,
-		    SQLITE_STATIC);
-		break;
-	case STORE_BLOB:
-		/* A NULL pointer would bind NULL, not an empty blob. */
-		if (v->len == 0)
-			sqlite3_bind_zeroblob(w->st, i, 0);
-		else
-			sqlite3_bind_blob(w->st, i, v->p, (int)v->len,
-			    SQLITE_STATIC);
-		break;
-	}
-}
-
+/* The bytes of a value are the reader's until its next row, which comes
+ * after this row is written. */
 void
 store_writer_row(struct store_writer *w, const struct store_value *v)
 {
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		bind_value(w, (int)i + 1, &v[i]);
-	if (sqlite3_step(w->st) != SQLITE_DONE)
+		store_bind_value(w->st, (int)i + 1, &v[i]);
+	if (store_exec(w->s, w->st) != 1)
 		store_die(w->s, "copy");
-	sqlite3_reset(w->st);
-	sqlite3_clear_bindings(w->st);
 }
 
 void
@@ -303,7 +205,9 @@ store_writer_close(struct store_writer *w)
 {
 	if (!w)
 		return;
-	sqlite3_finalize(w->st);
+	w->s->eng->rows_written(w->s, w->table);
+	store_finalize(w->st);
+	free(w->table);
 	free(w);
 }
 
