@@ -4,6 +4,7 @@
  * values, the audit log.  The contract is in store.h; the engines'
  * drivers are in lib/store_sqlite*.c and lib/store_pg*.c.
  */
+#include <err.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "exitcodes.h"
 #include "store_impl.h"
 #include "util.h"
 
@@ -66,7 +68,15 @@ store_file_version(struct store *s)
 void
 store_begin(struct store *s)
 {
-	s->eng->begin(s);
+	if (s->eng->begin(s) != 0)
+		errx(EXIT_TEMPFAIL, "%s: the database is busy (begin); try "
+		    "again later", s->path);
+}
+
+int
+store_begin_try(struct store *s)
+{
+	return s->eng->begin(s);
 }
 
 void

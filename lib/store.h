@@ -40,12 +40,17 @@
  * wait up to STORE_BUSY_MS for each other, on either engine.
  *
  * Errors: what a caller can expect (a name not found, a name taken) comes
- * back as a return value.  Anything else (disk full, a corrupt file, the
- * database busy past the timeout) ends the program with a message
- * "tool: FILE: what went wrong" and the exit status of lib/exitcodes.h
- * that fits (75 for busy, 74 for I/O, 65 for a file that is not a
- * credpipe database).  Callers therefore never see a half-done change:
- * a transaction not committed is rolled back when the program ends.
+ * back as a return value, and so does the one error worth waiting out
+ * that comes before anything is done: other writers holding the database
+ * past the timeout (store_begin_try: STORE_RETRY).  One writer at a time
+ * leaves no other error to retry inside a transaction: no serialization
+ * failure, no deadlock.  Anything else (disk full, a corrupt file, a
+ * server gone) ends the program with a message "tool: DB: what went
+ * wrong" and the exit status of lib/exitcodes.h that fits (75, try again
+ * later, for busy or a server out of reach; 74 for I/O; 65 for a file
+ * that is not a credpipe database).  Callers therefore never see a
+ * half-done change: a transaction not committed is rolled back when the
+ * program ends (or its connection does).
  *
  * Strings in the row structs handed to a callback live until it returns;
  * those filled by a *_get function belong to the struct, and its
@@ -64,7 +69,8 @@ enum {
 	STORE_NOTFOUND = 1,	/* no such row */
 	STORE_EXISTS = 2,	/* the name is taken */
 	STORE_BROKEN = 3,	/* store_copy: a reference does not hold */
-	STORE_DIFFERS = 4	/* store_copy: the copy is not the same */
+	STORE_DIFFERS = 4,	/* store_copy: the copy is not the same */
+	STORE_RETRY = 5		/* busy: nothing was done; try again */
 };
 
 struct store;
@@ -92,9 +98,12 @@ const char *store_engine(struct store *s);
 int store_schema_version(void);
 int store_file_version(struct store *s);
 
-/* Transactions.  store_begin takes the write lock at once (BEGIN
- * IMMEDIATE), waiting for other writers up to STORE_BUSY_MS. */
+/* Transactions.  store_begin takes the write lock at once, waiting for
+ * other writers up to STORE_BUSY_MS, and ends the program as busy (75)
+ * past that; store_begin_try returns STORE_RETRY then instead, for a
+ * caller that would rather wait and try again (job-worker). */
 void store_begin(struct store *s);
+int store_begin_try(struct store *s);
 /* A read transaction: one consistent snapshot for many reads, ended by
  * store_commit. */
 void store_begin_read(struct store *s);

@@ -108,7 +108,9 @@ struct store_engine {
 	void (*close)(struct store *s);
 	int (*file_version)(struct store *s);
 
-	void (*begin)(struct store *s);
+	/* 0, or STORE_RETRY when other writers held the database past
+	 * STORE_BUSY_MS (no transaction is begun). */
+	int (*begin)(struct store *s);
 	void (*begin_read)(struct store *s);
 	void (*commit)(struct store *s);
 	void (*rollback)(struct store *s);

@@ -470,10 +470,15 @@ sq_file_version(struct store *s)
 	return pragma_int(s, "PRAGMA user_version");
 }
 
-static void
+static int
 sq_begin(struct store *s)
 {
-	sq_run(s, "BEGIN IMMEDIATE", "begin");
+	if (sqlite3_exec(DB(s), "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		return 0;
+	if ((sqlite3_extended_errcode(DB(s)) & 0xff) == SQLITE_BUSY)
+		return STORE_RETRY;
+	sq_die(s, "begin");
 }
 
 static void
@@ -522,7 +527,8 @@ migrate(struct store *s)
 	if (pragma_int(s, "PRAGMA application_id") == APPLICATION_ID &&
 	    sq_file_version(s) == NMIGRATIONS)
 		return;
-	sq_begin(s);
+	if (sq_begin(s) != 0)
+		sq_die(s, "migrate");
 	v = sq_file_version(s);
 	app = pragma_int(s, "PRAGMA application_id");
 	if (v > NMIGRATIONS)

@@ -331,6 +331,27 @@ hold(struct run *r, struct slot *sl, long long now, int renew_lease)
 	return 0;
 }
 
+/*
+ * Begin a write transaction, waiting out other writers: a worker that
+ * gave up would leave its batch to lapse and be sent again.  Past its
+ * lease, the batch is another worker's to take, and waiting is no use.
+ */
+static void
+begin(struct run *r)
+{
+	long long until = mono_ms() + r->o->lease * 1000LL;
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+
+	while (store_begin_try(r->s) != 0) {
+		if (mono_ms() >= until)
+			errx(EXIT_TEMPFAIL, "the database stayed busy for %lld "
+			    "s; try again later", r->o->lease);
+		if (r->o->verbose)
+			warnx("the database is busy; waiting");
+		nanosleep(&pause, NULL);
+	}
+}
+
 static void
 leases_renewed(struct run *r, long long at_ms)
 {
@@ -344,7 +365,7 @@ renew(struct run *r)
 	long long t = mono_ms(), now;
 	size_t i;
 
-	store_begin(r->s);
+	begin(r);
 	now = store_now(r->s);
 	r->txn++;
 	for (i = 0; i < r->n; i++) {
@@ -373,7 +394,7 @@ issue_batch(struct run *r)
 	size_t i;
 
 	issuer_reset(r->issuer);
-	store_begin(r->s);
+	begin(r);
 	now = store_now(r->s);
 	r->txn++;
 	for (i = 0; i < r->n; i++) {
@@ -497,7 +518,7 @@ record_done(struct run *r, size_t room)
 	if (!any)
 		return;
 	store_sync(r->s, 0);
-	store_begin(r->s);
+	begin(r);
 	now = store_now(r->s);
 	r->txn++;
 	for (i = 0; i < r->n; i++) {
@@ -533,7 +554,7 @@ give_back(struct run *r)
 	long long now;
 	size_t i;
 
-	store_begin(r->s);
+	begin(r);
 	now = store_now(r->s);
 	for (i = 0; i < r->n; i++) {
 		struct slot *sl = &r->slots[i];
@@ -672,7 +693,7 @@ worker_run(const struct worker_options *o)
 		if (want <= 0)
 			break;
 		t = mono_ms();
-		store_begin(r.s);
+		begin(&r);
 		now = store_now(r.s);
 		r.n = store_items_claim(r.s, o->job, r.lease, now,
 		    now + o->lease + 1, r.claimed, (size_t)want);
