@@ -14,7 +14,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c11 -pthread -D_DEFAULT_SOURCE -Ilib -MMD -MP \
 	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
-PKGS = libcurl libsodium sqlite3 zlib
+PKGS = libcurl libsodium sqlite3 zlib libpq
 override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -48,9 +48,10 @@ FUZZERS = roster credential record mime smtpreply
 # test/interop/package.json says) and npm run the interop checks; they may
 # come from elsewhere than Debian, so they are looked for as commands.
 DEBS = gcc make pkg-config libcsv-dev libsodium-dev libsqlite3-dev zlib1g-dev check \
+	libpq-dev postgresql \
 	mandoc perl sqlite3 binutils clang libclang-rt-14-dev \
 	libcurl4-openssl-dev python3-aiosmtpd openssl time \
-	openssh-server openssh-client tmux
+	openssh-server openssh-client tmux faketime
 NODE_DEBS = nodejs npm
 # What `make deb` needs besides: the tools of a package build, lintian,
 # and the Build-Depends of debian/control; and what `make deb-test` needs

@@ -338,14 +338,15 @@ cmd_init(char **argv)
 {
 	char err[SIGN_ERR_MAX], *keyfile;
 	struct sign_master *m;
-	int fresh, rc;
+	struct store *s;
+	int rc;
 
 	(void)argv;
 	keyfile = config_master_key(key_opt, db_path);
-	fresh = access(db_path, F_OK) != 0;
-	store_close(store_open(db_path, STORE_CREATE));
-	if (fresh)
+	s = store_open(db_path, STORE_CREATE);
+	if (store_made(s))
 		warnx("created the database %s", db_path);
+	store_close(s);
 	if (access(keyfile, F_OK) != 0) {
 		if ((rc = sign_master_create(keyfile, err)) != 0)
 			errx(rc, "%s", err);
@@ -1546,13 +1547,14 @@ cmd_status_publish(char **argv)
 
 /*
  * A path for a line of authorized_keys, which sshd hands to the
- * account's shell: absolute, and of characters no shell reads as more
- * than a word, so that it needs no quoting.
+ * account's shell: absolute (or a database's URI), and of characters no
+ * shell reads as more than a word, so that it needs no quoting.
  */
 static void
 check_forced_path(const char *what, const char *path)
 {
-	if (path[0] != '/' || strspn(path, "abcdefghijklmnopqrstuvwxyz"
+	if ((path[0] != '/' && !strstr(path, "://")) ||
+	    strspn(path, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+,:@=-") != strlen(path))
 		bad("%s '%s': the path in authorized_keys must be absolute and "
 		    "of letters, digits and /._+,:@=- only (a symbolic link "
@@ -1610,7 +1612,9 @@ cmd_ssh_authorized_keys(char **argv)
 		bad("%s: not a program this account can run; give credpipe-"
 		    "shell's path with -s", shell);
 	open_db();
-	if (!realpath(db_path, dbreal))
+	if (strstr(db_path, "://"))
+		snprintf(dbreal, sizeof dbreal, "%s", db_path);
+	else if (!realpath(db_path, dbreal))
 		err(EXIT_NOINPUT, "%s", db_path);
 	check_forced_path("the database", dbreal);
 	ko.shell = shell;

@@ -18,6 +18,7 @@
 #include "util.h"
 
 static const struct store_engine *const engines[] = {
+	&store_pg_engine,	/* postgresql://... */
 	&store_sqlite_engine,	/* the default: any path */
 };
 
@@ -51,6 +52,12 @@ const char *
 store_engine(struct store *s)
 {
 	return s->eng->name;
+}
+
+int
+store_made(struct store *s)
+{
+	return s->made;
 }
 
 int
@@ -188,7 +195,7 @@ store_exec(struct store *s, struct store_stmt *st)
 int
 store_insert(struct store *s, struct store_stmt *st, long long *id)
 {
-	int rc = s->eng->step(s, st);
+	int rc = s->eng->step(s, st), rows = rc > 0, n;
 
 	if (rc < 0) {
 		s->eng->reset(st);
@@ -200,8 +207,10 @@ store_insert(struct store *s, struct store_stmt *st, long long *id)
 		rc = s->eng->step(s, st);
 	if (rc < 0)
 		store_die(s, "write");
+	n = s->eng->changes(s, st);
 	s->eng->reset(st);
-	return 0;
+	/* ON CONFLICT DO NOTHING: a row refused is none written. */
+	return rows || n > 0 ? 0 : STORE_EXISTS;
 }
 
 /* Binding. */

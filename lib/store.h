@@ -91,6 +91,10 @@ struct store *store_open(const char *path, int flags);
 /* Close the database; NULL is allowed. */
 void store_close(struct store *s);
 
+/* Whether this store_open made the database (its schema, in a new file
+ * or an empty PostgreSQL database). */
+int store_made(struct store *s);
+
 /* The engine that holds it: "sqlite" or "postgresql". */
 const char *store_engine(struct store *s);
 

@@ -215,7 +215,8 @@ store_cred_import(struct store *s, long long org_id, long long badge_id,
 {
 	static const char sql[] = "INSERT INTO credential (id, org_id, "
 	    "badge_id, email, name, issued, expires, revoked, revoke_reason, "
-	    "seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, " NEXT_SEQ ")";
+	    "seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, " NEXT_SEQ ") "
+	    "ON CONFLICT DO NOTHING";
 	struct store_stmt *st = store_stmt(s, sql);
 
 	if (!id[0])

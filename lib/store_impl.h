@@ -50,7 +50,7 @@ struct store {
 				 * path, or a URI without its password */
 	struct store_cached *cache;	/* ncache statements, in cap slots */
 	size_t ncache, cap;
-	int depth;		/* 1 inside a transaction */
+	int made;		/* this open made the database */
 };
 
 /* The statements the engines say each in their own way. */
@@ -176,7 +176,9 @@ int store_exec(struct store *s, struct store_stmt *st);
 
 /* Step an INSERT; with "RETURNING id", store the new row's id in *id
  * (when id is not NULL).  Return 0, or STORE_EXISTS when a UNIQUE or
- * PRIMARY KEY constraint refuses it; die on any other error. */
+ * PRIMARY KEY constraint refuses it: a statement that expects that says
+ * "ON CONFLICT DO NOTHING", since on PostgreSQL an error would end the
+ * transaction.  Die on any other error. */
 int store_insert(struct store *s, struct store_stmt *st, long long *id);
 
 /* Step st once: 1 with a row, 0 at the end; die on error. */

@@ -63,7 +63,7 @@ store_org_create(struct store *s, const char *slug, const char *name,
     const char *plan, long long *id)
 {
 	static const char sql[] = "INSERT INTO org (slug, name, plan, created)"
-	    " VALUES (?, ?, ?, ?) RETURNING id";
+	    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id";
 	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, slug);
@@ -208,7 +208,7 @@ store_key_add(struct store *s, long long org_id, const unsigned char pk[32],
 {
 	static const char add[] = "INSERT INTO signing_key (org_id, "
 	    "public_key, sealed_secret, created, active) "
-	    "VALUES (?, ?, ?, ?, 0) RETURNING id";
+	    "VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING RETURNING id";
 	static const char retire[] =
 	    "UPDATE signing_key SET active = 0 WHERE org_id = ? AND active <> 0";
 	static const char activate[] =
@@ -360,7 +360,7 @@ store_badge_create(struct store *s, const struct store_badge *b,
 	static const char sql[] = "INSERT INTO badge (org_id, slug, name, "
 	    "description, criteria, valid_days, subject, body, created, image, "
 	    "achievement_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), "
-	    "nullif(?, '')) RETURNING id";
+	    "nullif(?, '')) ON CONFLICT DO NOTHING RETURNING id";
 	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_int(st, 1, b->org_id);
@@ -484,7 +484,7 @@ store_member_add(struct store *s, long long org_id, const char *email,
     const char *role, long long *id)
 {
 	static const char sql[] = "INSERT INTO member (org_id, email, role, "
-	    "created) VALUES (?, ?, ?, ?) RETURNING id";
+	    "created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id";
 	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_int(st, 1, org_id);
@@ -598,7 +598,8 @@ store_apikey_add(struct store *s, long long member_id, const char *prefix,
     const unsigned char hash[32], long long rate)
 {
 	static const char sql[] = "INSERT INTO api_key (prefix, hash, "
-	    "member_id, created, rate) VALUES (?, ?, ?, ?, ?)";
+	    "member_id, created, rate) VALUES (?, ?, ?, ?, ?) "
+	    "ON CONFLICT DO NOTHING";
 	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_text(st, 1, prefix);
@@ -716,7 +717,7 @@ store_sshkey_add(struct store *s, long long member_id, const char *type,
 {
 	static const char sql[] = "INSERT INTO ssh_key (member_id, type, "
 	    "blob, comment, fingerprint, created, rate) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id";
 	struct store_stmt *st = store_stmt(s, sql);
 
 	store_bind_int(st, 1, member_id);

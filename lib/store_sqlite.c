@@ -538,6 +538,7 @@ migrate(struct store *s)
 	if (app != APPLICATION_ID && (v > 0 || app != 0 ||
 	    pragma_int(s, "SELECT count(*) FROM sqlite_schema") > 0))
 		errx(EXIT_DATAERR, "%s: not a credpipe database", s->path);
+	s->made = v == 0;
 	for (; v < NMIGRATIONS; v++)
 		sq_run(s, migrations[v], "migrate");
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);

@@ -21,6 +21,48 @@ trap 'rm -rf "$SCRATCH"' EXIT
 cd "$SCRATCH" || exit 1
 exec </dev/null
 
+# The engine the test runs on.  With CREDPIPE_TEST_PG (a server's URI
+# without a database, as test/pg/server writes it), PostgreSQL: the test
+# has a database of its own, made here and dropped at the end, which
+# CREDPIPE_DB names, and its master key is named beside it (a database
+# on a server has no directory).  Else SQLite, ./credpipe.db by default.
+engine=sqlite
+if [ -n "${CREDPIPE_TEST_PG:-}" ]; then
+	engine=postgresql
+	pg_db=t_$(basename "$SCRATCH" | tr 'A-Z' 'a-z' | tr -dc 'a-z0-9')
+	pg_sql() {
+		psql -qAtX -v ON_ERROR_STOP=1 "$CREDPIPE_TEST_PG/postgres" -c "$1"
+	}
+	pg_sql "CREATE DATABASE $pg_db" || exit 1
+	trap 'for d in $(pg_sql "SELECT datname FROM pg_database WHERE datname LIKE '"'"'${pg_db}%'"'"'"); do
+		pg_sql "DROP DATABASE $d WITH (FORCE)"
+	done; rm -rf "$SCRATCH"' EXIT
+	CREDPIPE_DB=$CREDPIPE_TEST_PG/$pg_db
+	CREDPIPE_MASTER_KEY=$SCRATCH/credpipe.key
+	export CREDPIPE_DB CREDPIPE_MASTER_KEY
+fi
+
+# db_exists: whether the test's database has been made (org-admin init).
+db_exists() {
+	if [ "$engine" = sqlite ]; then
+		[ -e credpipe.db ]
+	else
+		org-admin org list >/dev/null 2>&1
+	fi
+}
+
+# new_db NAME: print the name of a new, empty database besides the
+# test's: the path NAME.db in the scratch directory, or on PostgreSQL the
+# URI of a database made for it.
+new_db() {
+	if [ "$engine" = sqlite ]; then
+		echo "$SCRATCH/$1.db"
+	else
+		pg_sql "CREATE DATABASE ${pg_db}_$1" || return
+		echo "$CREDPIPE_TEST_PG/${pg_db}_$1"
+	fi
+}
+
 tap_n=0
 tap_failed=0
 
@@ -88,12 +130,12 @@ exits() {
 	fi
 }
 
-# setup_org SLUG PLAN: in ./credpipe.db (made if missing), an approved
+# setup_org SLUG PLAN: in the test's database (made if missing), an approved
 # organization on PLAN with a signing key, the badges "timed" (365 days)
 # and "forever", and an issuer whose API key (1,000 submissions an hour)
 # is in SLUG.key.
 setup_org() {
-	[ -e credpipe.db ] || org-admin init 2>/dev/null || return
+	db_exists || org-admin init 2>/dev/null || return
 	{
 		org-admin org create -p "$2" "$1" "Org $1" &&
 		org-admin org approve "$1" &&

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "exitcodes.h"
 #include "store.h"
 #include "util.h"
@@ -264,7 +265,7 @@ main(int argc, char *argv[])
 			break;
 	if (i == sizeof commands / sizeof *commands)
 		usage();
-	db = store_open(path && *path ? path : "credpipe.db", 0);
+	db = store_open(config_db(path && *path ? path : NULL), 0);
 	rc = commands[i].fn(argc - 1, argv + 1);
 	store_close(db);
 	close_stdout();
