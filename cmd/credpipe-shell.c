@@ -270,7 +270,9 @@ main(int argc, char *argv[])
 	if (!*key || strspn(key, "0123456789") != strlen(key))
 		errx(EXIT_USAGE, "'%s' is not an SSH key id", key);
 	db = config_db(db);
-	if (db[0] != '/') {
+	/* A relative path is made absolute for the commands; a URI (a
+	 * database on a server) is as it is. */
+	if (db[0] != '/' && !strstr(db, "://")) {
 		if (!getcwd(full, sizeof full))
 			err(EXIT_CONFIG, "getcwd");
 		buf_printf(&envdb, "CREDPIPE_DB=%s/%s", full, db);

@@ -118,7 +118,8 @@ store_cred_query(struct store *s, const struct store_cred_filter *f,
 #define QUERY(order) "SELECT " CRED_COLS "'' FROM credential c " \
 	"INDEXED BY credential_issued JOIN badge b ON b.id = c.badge_id " \
 	"WHERE c.org_id = ?1 AND c.issued >= ?2 AND c.issued < ?3 " \
-	"AND (?4 = 0 OR c.badge_id = ?4) AND (?5 IS NULL OR c.email = ?5) " \
+	"AND (?4 = 0 OR c.badge_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR " \
+	"c.email = ?5) " \
 	"ORDER BY c.issued " order ", c.seq " order
 	static const char newest[] = QUERY("DESC"), oldest[] = QUERY("ASC");
 #undef QUERY

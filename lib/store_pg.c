@@ -288,7 +288,7 @@ pg_bind(struct store_stmt *st, int i, const struct store_value *v)
 		q->val[i] = xmalloc(v->len + 1);
 		memcpy(q->val[i], v->p ? v->p : "", v->len);
 		q->val[i][v->len] = '\0';
-		q->type[i] = 0;		/* the server knows it from its use */
+		q->type[i] = OID_TEXT;
 		break;
 	case STORE_BLOB:
 		q->val[i] = xmalloc(v->len ? v->len : 1);
