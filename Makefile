@@ -125,9 +125,21 @@ test: all $(UNITBINS) $(FUZZERS:%=$(B)/test/fuzz/replay_%) \
 		cat $(SANDIR)/*; echo "sanitizer reports in $(SANDIR)"; \
 		exit 1; fi
 
+# The command tests again on PostgreSQL, and those that need a server
+# (test/pg/*.t): a throwaway server (test/pg/server) in a directory of its
+# own, stopped whatever the outcome.
+test-pg: all $(B)/test/smtp/send $(B)/test/store/store-test \
+		$(INTEROP)/node_modules/.installed
+	@d=$$(mktemp -u /tmp/credpipe-pg.XXXXXX) && \
+	sh test/pg/server start "$$d" && . "$$d/env" && export CREDPIPE_TEST_PG && \
+	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
+	prove -j2 $(PROVEFLAGS) test/cli/*.t test/pg/*.t </dev/null; \
+	rc=$$?; sh test/pg/server stop "$$d"; exit $$rc
+
 check: deps
 	$(MAKE) test
 	$(MAKE) SAN=1 B=build/san test
+	$(MAKE) test-pg
 
 # Fuzz the roster reader, the credential reader, the record reader, the
 # mail builder and the SMTP reply reader, FUZZ_SECONDS each, from the
@@ -267,7 +279,7 @@ deb-deps:
 clean:
 	rm -rf build
 
-.PHONY: all test check fuzz fuzz-run $(FUZZERS:%=fuzz-%) bench stress \
+.PHONY: all test test-pg check fuzz fuzz-run $(FUZZERS:%=fuzz-%) bench stress \
 	install deb deb-test demo deps deb-deps clean
 .SECONDARY:
 

@@ -5,6 +5,9 @@
 # another user creates credpipe.db (0666) and credpipe.key (0600, theirs)
 # before the operator's org-admin init.
 . "$(dirname "$0")/lib.sh"
+# The subject is the files of an SQLite database and its master key:
+# on either run, SQLite files, each named here.
+unset CREDPIPE_DB CREDPIPE_MASTER_KEY
 
 # As root (as CI runs) the files can be given to another user; a user
 # without root tries what it can make alone.

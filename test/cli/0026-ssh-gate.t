@@ -5,11 +5,15 @@
 # pipeline from "their machine" through ssh and gets a job; everything
 # else they try is refused, by credpipe-shell or by sshd itself.
 . "$(dirname "$0")/lib.sh"
-SMTP_EXIT_TRAP='stop_sshd; rm -rf "$SCRATCH"'
+SMTP_EXIT_TRAP='stop_sshd; cleanup'
 . "$TOP/test/smtp/lib.sh"
 
 SSHD=/usr/sbin/sshd
 S=$SCRATCH
+# The database as authorized_keys names it: a file's absolute path, or
+# the URI of a database on a server as it is.
+forced_db=$S/credpipe.db
+[ "$engine" = sqlite ] || forced_db=$DB
 
 setup_org acme professional || exit 1
 setup_org beta professional || exit 1
@@ -31,7 +35,7 @@ exits "authorized-keys written" 0
 is "mode 0600" "$(stat -c %a "$S/authorized_keys")" 600
 is "a line a key, and the header" "$(wc -l <"$S/authorized_keys")" 4
 has "each line is restricted to credpipe-shell" "$S/authorized_keys" \
-    "restrict,command=\"$CREDPIPE_BUILD/bin/credpipe-shell -d $S/credpipe.db $(cut -f 1 ada.id)\" ssh-ed25519"
+    "restrict,command=\"$CREDPIPE_BUILD/bin/credpipe-shell -d $forced_db $(cut -f 1 ada.id)\" ssh-ed25519"
 
 # sshd, as the user running the test, for that user.
 ssh-keygen -q -t ed25519 -N '' -f "$S/host" || exit 1
@@ -76,7 +80,7 @@ stop_sshd() {
 	[ -n "${SSHD_PID-}" ] && kill "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null
 	SSHD_PID=
 }
-trap 'stop_sshd; rm -rf "$SCRATCH"' EXIT
+trap 'stop_sshd; cleanup' EXIT
 start_sshd || exit 1
 echo "[127.0.0.1]:$port $(cut -d ' ' -f 1,2 "$S/host.pub")" >"$S/known_hosts"
 

@@ -107,12 +107,12 @@ nrows=$(grep -vc '^#' orig.dump)
 ntables=$(grep -c '^#' orig.dump)
 mkdir -m 700 copy
 t0=$(date +%s%N)
-run org-admin db copy credpipe.db copy/credpipe.db
+run org-admin db copy "$DB" copy/credpipe.db
 t1=$(date +%s%N)
 exits "db copy" 0
 echo "# db copy of $nrows rows in $ntables tables: $(((t1 - t0) / 1000000)) ms"
 is "it says what it copied, and that every table compared equal" "$(cat err)" \
-    "org-admin: copied $nrows rows in $ntables tables from credpipe.db to copy/credpipe.db; every table compared equal"
+    "org-admin: copied $nrows rows in $ntables tables from $DB to copy/credpipe.db; every table compared equal"
 is "more than 100,000 rows in 12 tables" "$((nrows > 100000)) $ntables" "1 12"
 is "the new database is mode 0600" "$(stat -c %a copy/credpipe.db)" 600
 # but_copies: a dump without the audit entries of db copy.
@@ -124,12 +124,12 @@ but_copies <copy.dump >copy.rows
 same "every table of the copy is the original's" copy.rows orig.dump
 is "and one audit entry more: db copy, from where" \
     "$(awk -F '\t' '$1 == "audit" && $3 == "db copy" { print $3, $6 }' copy.dump)" \
-    "db copy from=credpipe.db rows=$nrows tables=$ntables"
+    "db copy from=$DB rows=$nrows tables=$ntables"
 store_test dump >orig.after
 same "the original is as it was" orig.after orig.dump
 
 # Refusals, each changing nothing.
-run org-admin db copy credpipe.db copy/credpipe.db
+run org-admin db copy "$DB" copy/credpipe.db
 exits "a target with rows: 65" 65
 is "naming it" "$(cat err)" \
     "org-admin: copy/credpipe.db is not empty: db copy writes only into a new database or an empty one; nothing was changed"
@@ -137,11 +137,14 @@ store_test -d copy/credpipe.db dump >copy.after
 same "the target is as it was" copy.after copy.dump
 echo "not a database, but a file someone keeps" >notes.txt
 cp notes.txt notes.orig
-run org-admin db copy credpipe.db notes.txt
+run org-admin db copy "$DB" notes.txt
 exits "a target that is not a credpipe database: 65" 65
 has "saying so" err "notes.txt: "
 same "and left alone" notes.txt notes.orig
-run org-admin db copy credpipe.db ./credpipe.db
+# The same file by another name; on a server, the same URI.
+same_db=./credpipe.db
+[ "$engine" = sqlite ] || same_db=$DB
+run org-admin db copy "$DB" "$same_db"
 exits "the source itself: 65" 65
 has "saying so" err "are the same database"
 run org-admin db copy missing.db new.db
@@ -186,5 +189,32 @@ exits "credential-verify -d of the copy accepts them" 0
 is "three OK" "$(grep -c '^OK ' out)" 3
 store_test -d copy/credpipe.db check references >check.out
 is "the copy's references hold" "$(cat check.out)" ok
+
+# On the PostgreSQL run the original is on the server, and the copies
+# above are SQLite files: the copy of the copy (made before any worker
+# ran on a copy) goes into a new PostgreSQL database and out again into
+# a file, SQLite -> PostgreSQL -> SQLite, every table equal each time; a
+# worker on that PostgreSQL database finishes the pending job there.
+if [ "$engine" = postgresql ]; then
+	back=$(new_db back)
+	t0=$(date +%s%N)
+	run org-admin db copy copy2/credpipe.db "$back"
+	t1=$(date +%s%N)
+	exits "SQLite into a new PostgreSQL database" 0
+	echo "# db copy of $nrows rows, SQLite to PostgreSQL: $(((t1 - t0) / 1000000)) ms"
+	store_test -d "$back" dump | but_copies >back.rows
+	same "every table equal" back.rows orig.dump
+	mkdir -m 700 copy3
+	run org-admin db copy "$back" copy3/credpipe.db
+	exits "and out again into an SQLite file" 0
+	store_test -d copy3/credpipe.db dump | but_copies >copy3.rows
+	same "every table equal again" copy3.rows orig.dump
+	run job-worker -d "$back" -j "$pending_job" -M back-out
+	exits "a worker on the PostgreSQL copy" 0
+	is "finishes the copied pending job there" \
+	    "$(job-status -d "$back" -k acme.key -p "$pending_job" | sed -n 's/^status	//p')" \
+	    completed
+	is "three mails" "$(ls back-out/new | wc -l)" 3
+fi
 
 done_testing

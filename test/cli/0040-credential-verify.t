@@ -12,6 +12,8 @@
 # proof became an array; the other cases are good.json or full.json
 # edited as their names say.
 . "$(dirname "$0")/lib.sh"
+# Offline first: without -d or CREDPIPE_DB no database is read.
+unset CREDPIPE_DB
 
 corpus=$TOP/test/cli/credential-verify
 ncases=0
@@ -92,8 +94,9 @@ is "empty stdin: verdict" "$(cat out)" "FAIL - empty input"
 good_id=urn:uuid:3b6e7f0a-8c1d-4e2f-9a3b-5c6d7e8f9a0b
 full_id=urn:uuid:5d3c1b2a-7e6f-4a89-b0c1-d2e3f4a5b6c7
 w3c=did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2
+[ "$engine" = sqlite ] || export CREDPIPE_DB="$DB"
 setup_org acme professional || exit 1
-run credential-verify -d credpipe.db "$corpus/full.json"
+run credential-verify -d "$DB" "$corpus/full.json"
 exits "-d: signed by a key no organization here has: 1" 1
 is "-d: as an unknown issuer key" "$(cat out)" \
     "FAIL $full_id unknown issuer key: no organization of this database signs with it"
@@ -112,25 +115,25 @@ store_test key-add exu "$pk" >/dev/null
 org-admin key generate exu >/dev/null 2>&1
 is "the W3C test key is a retired key of exu" \
     "$(org-admin key list exu | awk -F '\t' -v k="$w3c" '$1 == k { print $3 }')" retired
-run credential-verify -d credpipe.db "$corpus/full.json"
+run credential-verify -d "$DB" "$corpus/full.json"
 exits "-d: a key of an organization here, an id it does not know: 0" 0
 is "-d: the OK line names the organization after the issuer" "$(cat out)" \
     "OK $full_id $w3c exu Ada Lovelace"
 printf 'timed\tada@example.org\tAda Lovelace\t%s\t-\t-\t\t%s\n' \
     "$(ago 86400)" "$good_id" | org-admin credential import acme >/dev/null
-run credential-verify -d credpipe.db "$corpus/good.json"
+run credential-verify -d "$DB" "$corpus/good.json"
 exits "-d: an id acme issued, signed by exu: 1" 1
 is "-d: not that credential" "$(cat out)" \
     "FAIL $good_id not the credential issued under this id"
 printf 'timed\teve@example.org\tAda Lovelace\t%s\t-\t-\t\t%s\n' \
     "$(ago 86400)" "$full_id" | org-admin credential import exu >/dev/null
-run credential-verify -d credpipe.db "$corpus/full.json"
+run credential-verify -d "$DB" "$corpus/full.json"
 exits "-d: exu's id, exu's key, another recipient: 1" 1
 is "-d: not that credential either" "$(cat out)" \
     "FAIL $full_id not the credential issued under this id"
-run env CREDPIPE_DB=credpipe.db credential-verify "$corpus/good.json"
+run env CREDPIPE_DB="$DB" credential-verify "$corpus/good.json"
 exits "CREDPIPE_DB works as -d" 1
-run credential-verify "$corpus/good.json"
+run env -u CREDPIPE_DB credential-verify "$corpus/good.json"
 exits "without a database the proof alone decides" 0
 run credential-verify -d missing.db "$corpus/good.json"
 exits "-d: a missing database exits 66" 66

@@ -119,7 +119,7 @@ same "credential-verify -s agrees on all 240" cv.verdicts want
 is "its reason is the list entry" \
     "$(grep -c "^FAIL urn:uuid:[-0-9a-f]* revoked (status list $base/[0-9]*\.json entry [0-9]*)\$" cv)" 40
 is "nothing on stderr" "$(wc -c <cv.err)" 0
-credential-verify -s pub -d credpipe.db creds/*.json >cvd
+credential-verify -s pub -d "$DB" creds/*.json >cvd
 awk '{ print $1, $2 }' cvd | sed 's/^OK/valid/; s/^FAIL/revoked/' |
     awk '{ sub(/^urn:uuid:/, "", $2); print "creds/" $2 ".json " $1 }' |
     sort >cvd.verdicts

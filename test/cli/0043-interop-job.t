@@ -60,7 +60,7 @@ is "every item sent, the active non-expiring one skipped" \
 is "1,003 messages" "$(ls outbox/new | wc -l)" 1003
 
 mkdir creds
-run sh -c 'ls outbox/new/* | xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" credpipe.db creds'
+run sh -c 'ls outbox/new/* | xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" "$DB" creds'
 exits "each attachment is byte for byte its stored credential" 0
 is "1,003 credentials" "$(ls creds | wc -l)" 1003
 run /usr/bin/python3 -c '
@@ -109,7 +109,7 @@ is "40 credentials tampered three ways" "$(cat out)" 40
 run sh -c 'cd "$1" && node verify.js "$2"/tampered/*.json' sh "$interop" "$SCRATCH"
 exits "the node verifier rejects the tampered copies" 1
 is "all 120" "$(grep -c ' FAIL ' out)" 120
-run sh -c 'credential-verify -d credpipe.db tampered/*.json'
+run sh -c 'credential-verify -d "$DB" tampered/*.json'
 exits "credential-verify rejects them" 1
 is "all 120" "$(grep -c '^FAIL ' out)" 120
 ls tampered/*.json | paste - out >verdicts

@@ -46,14 +46,14 @@ is "each has one attachment, named after the badge, application/json" \
     "$(cut -f 7 parsed | cut -d ' ' -f 1,2 | sort -u)" "timed.json application/json"
 has "the body names the recipient" parsed 'Hello Zoë Ñúñez-1 "Ωmega" 🎓,'
 mkdir creds
-run sh -c 'xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" credpipe.db creds <messages'
+run sh -c 'xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" "$DB" creds <messages'
 exits "every attachment is byte for byte the stored credential, sent to its recipient" 0
 is "1,000 attachments checked" "$(tail -1 out)" 1000
 is "1,000 distinct Message-IDs" "$(cut -f 1 parsed | sort -u | wc -l)" 1000
 run sh -c 'cd "$TOP/test/interop" && node verify.js "$1"/creds/*.json' sh "$SCRATCH"
 exits "the independent verifier accepts every credential" 0
 is "it checked 1,000" "$(grep -c ' OK$' out)" 1000
-run sh -c 'credential-verify -d credpipe.db creds/*.json'
+run sh -c 'credential-verify -d "$DB" creds/*.json'
 exits "credential-verify agrees" 0
 
 # A job of renewals, reissues and fresh issues.
@@ -95,7 +95,7 @@ is "one credential per item" \
 org-admin credential show -j urn:uuid:00000000-0000-4000-8000-000000000002 >/dev/null 2>&1
 act_new=$(awk -F '\t' '$2 == "act@example.org" { print $4 }' items2)
 org-admin credential show -j "$act_new" >act.json
-run credential-verify -d credpipe.db act.json
+run credential-verify -d "$DB" act.json
 exits "the successor verifies" 0
 
 # Nothing is due any more: a second run does nothing and says so.

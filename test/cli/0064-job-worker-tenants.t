@@ -255,7 +255,7 @@ run job-worker -c 4 -u "$SMTP_URL"
 exits "one worker run over four connections delivers the 80 jobs" 0
 smtp_stop
 is "the relay accepted 240 messages" "$(smtp_stat messages)" 240
-check smtp credpipe.db smtp $(find srv/mail -type f ! -name '*.env' | sort -t / -k 3n)
+check smtp "$DB" smtp $(find srv/mail -type f ! -name '*.env' | sort -t / -k 3n)
 
 mkdir creds
 /usr/bin/python3 -c '
@@ -266,7 +266,7 @@ for i, p in enumerate(sys.argv[1:]):
         open("creds/%d.json" % i, "wb").write(a.get_payload(decode=True))
 ' $(find srv/mail -type f ! -name '*.env')
 is "240 attachments" "$(ls creds | wc -l)" 240
-run sh -c 'credential-verify -d credpipe.db creds/*.json'
+run sh -c 'credential-verify -d "$DB" creds/*.json'
 exits "credential-verify accepts every one" 0
 
 run job-worker -d m/credpipe.db -c 4 -M outbox

@@ -117,7 +117,7 @@ id1=$(head -1 received | cut -f 1)
 is "the reason is the item's" "$(field "$id1" revoke-reason)" \
     "not delivered: $(job-status -i "$job" | awk -F '\t' -v id="$id1" '$4 == id { print $6 }')"
 
-run sh -c 'credential-verify -d credpipe.db dropped/*.json'
+run sh -c 'credential-verify -d "$DB" dropped/*.json'
 exits "credential-verify -d refuses them" 1
 is "a FAIL line for each of the thirteen" "$(grep -c '^FAIL ' out)" 13
 is "each saying it was revoked as not delivered" \
@@ -167,7 +167,7 @@ is "the second job is completed, thirteen sent" \
 is "one new credential per recipient" \
     "$(job-status -i "$job2" | awk -F '\t' '$4 ~ /^urn:uuid:/ { print $2 }' | sort)" "$(cat emails)"
 mkdir mailed
-run sh -c 'find "$1/good/mail" -type f ! -name "*.env" | sort | xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" credpipe.db mailed' sh "$SCRATCH"
+run sh -c 'find "$1/good/mail" -type f ! -name "*.env" | sort | xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" "$DB" mailed' sh "$SCRATCH"
 exits "each attachment is the stored credential, sent to its recipient" 0
 
 # Every credential each recipient holds, through credential show -j.
@@ -179,7 +179,7 @@ for e in $(cat emails); do
 	for id in $(awk -F '\t' -v e="$e" '$3 == e { print $1 }' list.out); do
 		f=held/$(echo "$id" | tr -d :).json
 		org-admin credential show -j "$id" >"$f" 2>/dev/null || continue
-		credential-verify -d credpipe.db "$f" >/dev/null 2>&1 && n=$((n + 1))
+		credential-verify -d "$DB" "$f" >/dev/null 2>&1 && n=$((n + 1))
 	done
 	[ "$n" = 1 ] || bad="$bad $e:$n"
 done

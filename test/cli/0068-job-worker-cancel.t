@@ -97,7 +97,7 @@ import email, email.policy, sys
 msg = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 att = [p for p in msg.iter_attachments() if p.get_content_type() == "application/json"][0]
 sys.stdout.buffer.write(att.get_payload(decode=True))' "$SCRATCH/grey/dropped/1" >dropped/1.json
-run credential-verify -d credpipe.db dropped/1.json
+run credential-verify -d "$DB" dropped/1.json
 exits "the credential the relay received fails credential-verify" 1
 has "as revoked: not delivered, job cancelled" out "FAIL $drop_id revoked"
 has "with the reason" out ": not delivered: job cancelled"

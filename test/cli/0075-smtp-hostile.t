@@ -23,7 +23,7 @@ while True:
 EOF
 /usr/bin/python3 endless.py port &
 srv=$!
-trap 'kill $srv 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'kill $srv 2>/dev/null; cleanup' EXIT
 i=0
 while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 printf '2\tvalid\tada@example.org\tAda\t\n' >in

@@ -150,7 +150,7 @@ EOF
 sort want >want.sorted
 same "the names decode exactly from To" got want.sorted
 
-xargs /usr/bin/python3 "$TOP/test/smtp/display.py" credpipe.db <messages >shown 2>derr
+xargs /usr/bin/python3 "$TOP/test/smtp/display.py" "$DB" <messages >shown 2>derr
 exits "display.py reads them all" 0
 is "a line for each" "$(wc -l <shown)" 16
 diag derr
@@ -220,7 +220,7 @@ if grep -q recommends beta; then not_ok "and recommends nothing"; else ok "and r
 
 # The credentials carry the images, the type and the profile.
 mkdir creds
-xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" credpipe.db creds <messages >/dev/null
+xargs /usr/bin/python3 "$TOP/test/smtp/attachments.py" "$DB" creds <messages >/dev/null
 exits "attachments.py: every attachment checked" 0
 run /usr/bin/python3 - "$img" creds <<'EOF'
 import base64, glob, json, os, sys

@@ -21,7 +21,7 @@ submit() {
 
 # The terminals: one tmux server of the test's own, a session a command.
 tm() { tmux -S "$SCRATCH/tmux.sock" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 # term_start NAME COLUMNS COMMAND: run COMMAND (sh) in a terminal of
 # COLUMNS x 30; NAME.raw gets every byte it writes there.
 term_start() {

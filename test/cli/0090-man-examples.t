@@ -13,6 +13,9 @@
 # directory (with its .ssh).  A block that starts from nothing
 # (org-admin init) runs in an empty directory instead.
 . "$(dirname "$0")/lib.sh"
+# What is run here names its database as a file, as the operator's
+# examples do: SQLite on either run.
+unset CREDPIPE_DB CREDPIPE_MASTER_KEY
 . "$TOP/test/smtp/lib.sh"
 PATH=$TOP/scripts:$PATH
 

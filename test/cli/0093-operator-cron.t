@@ -7,6 +7,9 @@
 # WorkingDirectory), each delivering a job to a test relay.  The paths of
 # the examples are moved under the scratch directory, and nothing else.
 . "$(dirname "$0")/lib.sh"
+# What is run here names its database as a file, as the operator's
+# examples do: SQLite on either run.
+unset CREDPIPE_DB CREDPIPE_MASTER_KEY
 . "$TOP/test/smtp/lib.sh"
 
 root=$SCRATCH/root

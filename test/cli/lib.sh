@@ -34,13 +34,26 @@ if [ -n "${CREDPIPE_TEST_PG:-}" ]; then
 		psql -qAtX -v ON_ERROR_STOP=1 "$CREDPIPE_TEST_PG/postgres" -c "$1"
 	}
 	pg_sql "CREATE DATABASE $pg_db" || exit 1
-	trap 'for d in $(pg_sql "SELECT datname FROM pg_database WHERE datname LIKE '"'"'${pg_db}%'"'"'"); do
-		pg_sql "DROP DATABASE $d WITH (FORCE)"
-	done; rm -rf "$SCRATCH"' EXIT
 	CREDPIPE_DB=$CREDPIPE_TEST_PG/$pg_db
 	CREDPIPE_MASTER_KEY=$SCRATCH/credpipe.key
 	export CREDPIPE_DB CREDPIPE_MASTER_KEY
 fi
+# DB: the test's database as -d and CREDPIPE_DB take it.
+DB=${CREDPIPE_DB:-credpipe.db}
+export DB
+
+# cleanup: what the end of a test removes (test/smtp/lib.sh runs it too).
+cleanup() {
+	if [ "$engine" = postgresql ]; then
+		for d in $(pg_sql "SELECT datname FROM pg_database
+		    WHERE datname LIKE '${pg_db}%'"); do
+			pg_sql "DROP DATABASE $d WITH (FORCE)"
+		done
+	fi
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+SMTP_EXIT_TRAP=cleanup
 
 # db_exists: whether the test's database has been made (org-admin init).
 db_exists() {
@@ -234,7 +247,7 @@ ago() {
 
 # accepted DIR COUNT: the COUNT credentials in DIR are valid for the OB
 # 3.0 JSON Schema and verify in the node verifier (test/interop) and in
-# credential-verify with ./credpipe.db; six assertions.
+# credential-verify with the test's database; six assertions.
 accepted() {
 	run node "$TOP/test/interop/schema.js" "$1"/*.json
 	exits "the OB 3.0 schema takes every one" 0
@@ -243,7 +256,7 @@ accepted() {
 	    "$TOP" "$(cd "$1" && pwd)"
 	exits "the node verifier accepts every one" 0
 	is "node: $2 OK" "$(grep -c ' OK$' out)" "$2"
-	run credential-verify -d credpipe.db "$1"/*.json
+	run credential-verify -d "$DB" "$1"/*.json
 	exits "credential-verify agrees" 0
 	is "credential-verify: $2 OK" "$(grep -c '^OK ' out)" "$2"
 }

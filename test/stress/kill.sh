@@ -48,6 +48,14 @@ kill_round() {
 	echo "# $kr_l: $kr_items items, $kr_want kills, seed $kr_seed"
 	kr_t0=$(kill_now)
 
+	# A fresh database each round: on SQLite ./credpipe.db of the
+	# round's directory, on PostgreSQL a database of its own.
+	if [ "$engine" = postgresql ]; then
+		CREDPIPE_DB=$(new_db "c$kr_c") ||
+		    { not_ok "$kr_l: a database"; cd "$SCRATCH"; return 1; }
+		export CREDPIPE_DB
+	fi
+
 	# The organization, the credentials it issued before, the job.
 	setup_org acme professional ||
 	    { not_ok "$kr_l: the organization"; cd "$SCRATCH"; return 1; }
