@@ -77,14 +77,18 @@ struct store;
 
 /* Flags for store_open. */
 enum {
-	STORE_CREATE = 1	/* create the file when it is missing */
+	STORE_CREATE = 1	/* create the file when it is missing, or
+				 * the schema in an empty PostgreSQL
+				 * database */
 };
 
 /*
  * Open the database at path and bring its schema up to date (in one
- * transaction).  A missing file is an error (exit 66, naming org-admin
- * init) unless STORE_CREATE is given; a schema newer than this program
- * knows is refused (exit 78) and left unchanged.  Never returns NULL.
+ * transaction).  path is a file's (SQLite) or a postgresql:// URI.  A
+ * missing file, or a PostgreSQL database without the schema, is an error
+ * (exit 66, naming org-admin init) unless STORE_CREATE is given; a schema
+ * newer than this program knows is refused (exit 78) and left unchanged;
+ * a URI with a password in it is refused (64).  Never returns NULL.
  */
 struct store *store_open(const char *path, int flags);
 
