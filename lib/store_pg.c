@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "exitcodes.h"
 #include "store_pg.h"
 #include "util.h"

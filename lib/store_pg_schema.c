@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <libpq-fe.h>
+
 #include "exitcodes.h"
 #include "store_pg.h"
 

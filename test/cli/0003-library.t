@@ -17,8 +17,12 @@ run sh -c 'echo "#include \"credpipe.h\"" |
     cc -std=c11 -D_DEFAULT_SOURCE -I"$1/lib" $(pkg-config --cflags libcurl libsodium sqlite3 zlib) \
     -Wall -Wextra -Werror -fsyntax-only -x c -' sh "$TOP"
 exits "and compiles alone" 0
+is "lib/store_sqlite*.c use SQLite" \
+    "$(cd "$TOP" && grep -l sqlite3 lib/store_sqlite*.c | wc -l)" 2
 is "only lib/store_sqlite*.c names sqlite3" \
     "$(cd "$TOP" && grep -l sqlite3 lib/*.c cmd/*.c | grep -v '^lib/store_sqlite[a-z_]*\.c$')" ""
+is "lib/store_pg*.c use libpq" \
+    "$(cd "$TOP" && grep -l libpq lib/store_pg*.c | wc -l)" 2
 is "only lib/store_pg*.c names libpq" \
     "$(cd "$TOP" && grep -l libpq lib/*.c cmd/*.c | grep -v '^lib/store_pg[a-z_]*\.c$')" ""
 is "no command includes a private header of the store" \
