@@ -29,16 +29,14 @@
 /* Changed rows listed one by one; the rest are counted. */
 #define MAX_LISTED 20
 
-/* The stream, and what classifying it again found.  File scope: the
- * refusals end the program with all of it still reachable. */
-static struct row {
-	unsigned long row;
-	enum record_status status;
-	char *email, *name, *detail;
-	int issuable;		/* now */
+/* The stream, and what classifying it again found of each record.
+ * File scope: the refusals end the program with all of it still
+ * reachable. */
+static struct record_list stream = RECORD_LIST_INIT;
+static struct now {
+	int issuable;
 	char *prior;		/* the credential its class refers to */
-} *rows;
-static size_t nrows;
+} *found;
 
 static void
 usage(int status)
@@ -53,29 +51,12 @@ static void
 read_stream(void)
 {
 	struct record_reader rr;
-	struct record rec;
-	size_t cap = 0;
-	int rc;
 
 	record_reader_init(&rr, stdin, "stdin");
-	while ((rc = record_read(&rr, &rec)) > 0) {
-		struct row *r;
-
-		if (nrows == cap) {
-			cap = cap ? 2 * cap : 1024;
-			rows = xrealloc(rows, cap * sizeof *rows);
-		}
-		r = &rows[nrows++];
-		memset(r, 0, sizeof *r);
-		r->row = rec.row;
-		r->status = rec.status;
-		r->email = xstrdup(rec.email);
-		r->name = xstrdup(rec.name);
-		r->detail = xstrdup(rec.detail);
-	}
-	if (rc < 0)
+	if (record_read_all(&rr, &stream) < 0)
 		errx(rr.code, "%s", rr.err);
 	record_reader_release(&rr);
+	found = xcalloc(stream.n ? stream.n : 1, sizeof *found);
 }
 
 /*
@@ -87,21 +68,26 @@ static unsigned long
 reclassify(struct classify *c, unsigned long *unclassified)
 {
 	unsigned long changed = 0;
-	size_t i;
+	const char **emails = xcalloc(stream.n ? stream.n : 1,
+	    sizeof *emails);
+	size_t i, n = 0;
 
+	for (i = 0; i < stream.n; i++)
+		if (stream.rec[i].status != RECORD_INVALID)
+			emails[n++] = stream.rec[i].email;
+	classify_lookup(c, emails, n);
+	free(emails);
 	*unclassified = 0;
-	for (i = 0; i < nrows; i++) {
-		struct row *r = &rows[i];
-		struct record rec = { r->row, r->status, r->email, r->name,
-			r->detail };
+	for (i = 0; i < stream.n; i++) {
+		const struct record *r = &stream.rec[i];
 		struct classify_result res;
 
-		classify_one(c, &rec, &res);
+		classify_one(c, r, &res);
 		/* A row marked invalid is left out, whatever it would be
 		 * now: leaving a row out never issues anything. */
 		if (r->status == RECORD_INVALID || res.status == r->status) {
-			r->issuable = res.issuable;
-			r->prior = xstrdup(res.prior);
+			found[i].issuable = res.issuable;
+			found[i].prior = xstrdup(res.prior);
 			continue;
 		}
 		if (r->status == RECORD_VALID)
@@ -131,9 +117,9 @@ nothing_to_issue(void)
 	struct buf b = BUF_INIT;
 	size_t i, j, nr = 0;
 
-	for (i = 0; i < nrows; i++) {
-		const char *why = rows[i].status == RECORD_INVALID ?
-		    rows[i].detail : "active and never expiring (skipped)";
+	for (i = 0; i < stream.n; i++) {
+		const char *why = stream.rec[i].status == RECORD_INVALID ?
+		    stream.rec[i].detail : "active and never expiring (skipped)";
 
 		if (!why[0])
 			why = "invalid";
@@ -146,8 +132,8 @@ nothing_to_issue(void)
 		else
 			others++;
 	}
-	buf_printf(&b, "nothing to issue: %zu row%s, none issuable", nrows,
-	    nrows == 1 ? "" : "s");
+	buf_printf(&b, "nothing to issue: %zu row%s, none issuable", stream.n,
+	    stream.n == 1 ? "" : "s");
 	for (j = 0; j < nr; j++) {
 		buf_printf(&b, "%s %lu ", j ? "," : ":", r[j].n);
 		record_escape_shown(&b, r[j].why);
@@ -181,10 +167,11 @@ main(int argc, char *argv[])
 	struct store_badge b;
 	struct auth_who who;
 	struct classify *c;
+	struct store_new_item *items;
 	struct store *s;
 	unsigned long changed, unclassified;
 	long long job, now;
-	size_t i;
+	size_t i, n = 0;
 	char *key;
 	int ch, quiet = 0;
 
@@ -244,19 +231,22 @@ main(int argc, char *argv[])
 	/* The job's month is the quota's: the same now. */
 	job = store_job_create(s, who.org.id, b.id, who.ssh ? 0 : who.key_id,
 	    who.ssh ? who.key_id : 0, now);
-	for (i = 0; i < nrows; i++) {
-		struct row *r = &rows[i];
-		long long item;
+	items = xcalloc(stream.n ? stream.n : 1, sizeof *items);
+	for (i = 0; i < stream.n; i++) {
+		const struct record *r = &stream.rec[i];
 
 		if (r->status == RECORD_INVALID)
 			continue;
-		item = store_job_add_item(s, job, r->row, r->email, r->name,
-		    record_status_name(r->status), r->prior,
-		    r->issuable ? "pending" : "skipped");
-		if (r->issuable)
-			store_quota_reserve(s, who.org.id, t->month, r->email,
-			    item);
+		items[n].row = r->row;
+		items[n].email = r->email;
+		items[n].name = r->name;
+		items[n].class = record_status_name(r->status);
+		items[n].prior = found[i].prior;
+		items[n++].state = found[i].issuable ? "pending" : "skipped";
 	}
+	store_job_add_items(s, job, items, n);
+	store_quota_reserve_job(s, who.org.id, t->month, job);
+	free(items);
 	store_commit(s);
 	printf("%lld\n", job);
 	close_stdout();
@@ -267,13 +257,10 @@ main(int argc, char *argv[])
 		    t->renewals == 1 ? "" : "s", t->skipped, t->invalid,
 		    t->month, t->used, t->quota);
 
-	for (i = 0; i < nrows; i++) {
-		free(rows[i].email);
-		free(rows[i].name);
-		free(rows[i].detail);
-		free(rows[i].prior);
-	}
-	free(rows);
+	for (i = 0; i < stream.n; i++)
+		free(found[i].prior);
+	free(found);
+	record_list_release(&stream);
 	classify_free(c);
 	store_badge_release(&b);
 	auth_who_release(&who);

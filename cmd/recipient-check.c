@@ -6,8 +6,9 @@
  * csv-validate wrote, writes the same records with each status replaced by
  * its class and DETAIL naming the credential it was decided by, and prints
  * the totals a review screen would show.  It only reads the database, and
- * works on every plan.  Records are held until the whole stream has been
- * read, so a stream refused part way writes nothing.
+ * works on every plan.  The whole stream is read first, so a stream
+ * refused part way writes nothing, and its recipients are looked up in
+ * the database at once.
  */
 #include <err.h>
 #include <stdio.h>
@@ -38,15 +39,17 @@ main(int argc, char *argv[])
 	const char *badge = NULL, *db_opt = NULL, *keyfile = NULL;
 	const struct classify_totals *t;
 	struct classify_result res;
+	struct record_list l = RECORD_LIST_INIT;
 	struct record_reader rr;
 	struct store_badge b;
 	struct auth_who who;
 	struct buf out = BUF_INIT;
 	struct classify *c;
-	struct record rec;
 	struct store *s;
+	const char **emails;
 	char *key;
-	int ch, rc, quiet = 0;
+	size_t i, n = 0;
+	int ch, quiet = 0;
 
 	cmd_begin(argv);
 	while ((ch = getopt(argc, argv, "b:d:hk:qV")) != -1) {
@@ -68,18 +71,27 @@ main(int argc, char *argv[])
 	auth_member(s, key, ROLE_ISSUER, badge, &who, &b);
 	free(key);
 
+	record_reader_init(&rr, stdin, "stdin");
+	if (record_read_all(&rr, &l) < 0)
+		errx(rr.code, "%s", rr.err);
+	emails = xcalloc(l.n ? l.n : 1, sizeof *emails);
+	for (i = 0; i < l.n; i++)
+		if (l.rec[i].status != RECORD_INVALID)
+			emails[n++] = l.rec[i].email;
+
 	store_begin_read(s);
 	c = classify_new(s, &who.org, b.id, store_now(s));
-	record_reader_init(&rr, stdin, "stdin");
-	while ((rc = record_read(&rr, &rec)) > 0) {
+	classify_lookup(c, emails, n);
+	for (i = 0; i < l.n; i++) {
+		struct record rec = l.rec[i];
+
 		classify_one(c, &rec, &res);
 		rec.status = res.status;
 		rec.detail = res.detail;
 		record_format(&out, &rec);
 	}
-	if (rc < 0)
-		errx(rr.code, "%s", rr.err);
 	store_commit(s);
+	free(emails);
 	if (out.len && fwrite(out.p, 1, out.len, stdout) != out.len)
 		err(EXIT_IOERR, "stdout");
 	close_stdout();
@@ -97,6 +109,7 @@ main(int argc, char *argv[])
 	}
 	classify_free(c);
 	record_reader_release(&rr);
+	record_list_release(&l);
 	store_badge_release(&b);
 	auth_who_release(&who);
 	store_close(s);

@@ -20,6 +20,9 @@ struct classify {
 	struct buf detail;	/* the last result's detail */
 	struct buf email;	/* the last record's email, checked */
 	char prior[64];
+	struct strset known;	/* emails looked up ahead: index + 1 */
+	struct store_recipient *ahead;	/* what was found of them */
+	size_t nahead;
 };
 
 struct classify *
@@ -43,9 +46,49 @@ classify_free(struct classify *c)
 	if (!c)
 		return;
 	strset_release(&c->seen);
+	strset_release(&c->known);
+	free(c->ahead);
 	buf_release(&c->detail);
 	buf_release(&c->email);
 	free(c);
+}
+
+void
+classify_lookup(struct classify *c, const char *const *emails, size_t n)
+{
+	char why[EMAIL_WHY_MAX];
+	size_t i, first = c->nahead;
+
+	c->ahead = xrealloc(c->ahead, (c->nahead + n) * sizeof *c->ahead);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(emails[i]);
+
+		/* Only an email classify_one would look up: one that
+		 * passes its checks. */
+		buf_reset(&c->email);
+		buf_add(&c->email, emails[i], len);
+		buf_add(&c->email, "", 0);
+		if (email_check(c->email.p, len, why) != 0 ||
+		    strcmp(c->email.p, emails[i]) != 0)
+			continue;
+		if (strset_add(&c->known, emails[i], len, c->nahead + 1))
+			continue;
+		memset(&c->ahead[c->nahead], 0, sizeof *c->ahead);
+		c->ahead[c->nahead++].email = emails[i];
+	}
+	store_recipients(c->s, c->org_id, c->badge_id, c->t.month,
+	    c->ahead + first, c->nahead - first);
+	for (i = first; i < c->nahead; i++)
+		c->ahead[i].email = NULL;
+}
+
+/* What was looked up ahead of email, or NULL. */
+static const struct store_recipient *
+ahead(const struct classify *c, const char *email)
+{
+	unsigned long i = strset_get(&c->known, email, strlen(email));
+
+	return i ? &c->ahead[i - 1] : NULL;
 }
 
 const struct classify_totals *
@@ -97,14 +140,18 @@ classify_latest(const struct store_latest *l, long long now)
 
 /* The class the latest credential gives, and its detail. */
 static enum record_status
-by_latest(struct classify *c, const char *email)
+by_latest(struct classify *c, const char *email,
+    const struct store_recipient *r)
 {
 	struct store_latest l;
 	char a[ISO_TIME_MAX], b[ISO_TIME_MAX];
 	enum record_status st;
 
-	if (store_cred_latest(c->s, c->org_id, c->badge_id, email, &l) != 0)
+	if (r ? !r->has_latest : store_cred_latest(c->s, c->org_id,
+	    c->badge_id, email, &l) != 0)
 		return classify_latest(NULL, c->now);
+	if (r)
+		l = r->latest;
 	st = classify_latest(&l, c->now);
 	snprintf(c->prior, sizeof c->prior, "%s", l.id);
 	iso_time(l.issued, a);
@@ -132,6 +179,7 @@ void
 classify_one(struct classify *c, const struct record *in,
     struct classify_result *out)
 {
+	const struct store_recipient *r = NULL;
 	enum record_status st;
 	long long job;
 
@@ -145,18 +193,18 @@ classify_one(struct classify *c, const struct record *in,
 		st = RECORD_INVALID;
 	} else if (recheck(c, in) != 0) {
 		st = RECORD_INVALID;
-	} else if ((job = store_job_open_for(c->s, c->org_id, c->badge_id,
-	    in->email))) {
+	} else if ((job = (r = ahead(c, in->email)) ? r->job :
+	    store_job_open_for(c->s, c->org_id, c->badge_id, in->email))) {
 		buf_printf(&c->detail, "waiting in job %lld already", job);
 		st = RECORD_INVALID;
 	} else {
-		st = by_latest(c, in->email);
+		st = by_latest(c, in->email, r);
 	}
 	if (st == RECORD_ACTIVE_NONEXPIRING) {
 		c->t.skipped++;
 	} else if (st != RECORD_INVALID) {
-		if (!store_quota_counted(c->s, c->org_id, c->t.month,
-		    in->email)) {
+		if (!(r ? r->counted : store_quota_counted(c->s, c->org_id,
+		    c->t.month, in->email))) {
 			if (c->t.used >= c->t.quota) {
 				buf_reset(&c->detail);
 				buf_printf(&c->detail, "over monthly quota "

@@ -162,6 +162,39 @@ record_reader_release(struct record_reader *rr)
 	rr->line_cap = 0;
 }
 
+int
+record_read_all(struct record_reader *rr, struct record_list *l)
+{
+	struct record rec;
+	int rc;
+
+	while ((rc = record_read(rr, &rec)) > 0) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 1024;
+			l->rec = xrealloc(l->rec, l->cap * sizeof *l->rec);
+		}
+		rec.email = xstrdup(rec.email);
+		rec.name = xstrdup(rec.name);
+		rec.detail = xstrdup(rec.detail);
+		l->rec[l->n++] = rec;
+	}
+	return rc;
+}
+
+void
+record_list_release(struct record_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free((char *)l->rec[i].email);
+		free((char *)l->rec[i].name);
+		free((char *)l->rec[i].detail);
+	}
+	free(l->rec);
+	memset(l, 0, sizeof *l);
+}
+
 static int bad(struct record_reader *rr, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -126,4 +126,19 @@ int record_read_line(struct record_reader *rr, size_t *len);
 /* Free what the reader holds (not the FILE). */
 void record_reader_release(struct record_reader *rr);
 
+/* A whole stream, held: its records, their strings copied. */
+struct record_list {
+	struct record *rec;
+	size_t n, cap;
+};
+
+#define RECORD_LIST_INIT { NULL, 0, 0 }
+
+/* Read the rest of rr into l: 0 at the end of the stream, or -1 as
+ * record_read (what was read before stays in l). */
+int record_read_all(struct record_reader *rr, struct record_list *l);
+
+/* Free what l holds; it is RECORD_LIST_INIT again. */
+void record_list_release(struct record_list *l);
+
 #endif

@@ -372,6 +372,22 @@ store_add_ident(struct buf *b, const char *s)
 }
 
 void
+store_add_values(struct buf *b, const char *lead, int first, int width,
+    size_t rows)
+{
+	size_t r;
+	int i;
+
+	for (r = 0; r < rows; r++) {
+		buf_adds(b, r ? ", (" : "(");
+		buf_adds(b, lead);
+		for (i = 0; i < width; i++)
+			buf_printf(b, "%s?%d", i ? ", " : "", first++);
+		buf_addc(b, ')');
+	}
+}
+
+void
 store_month(long long t, char month[8])
 {
 	time_t tt = (time_t)t;

@@ -447,6 +447,22 @@ long long store_job_open_for(struct store *s, long long org_id,
     long long badge_id, const char *email);
 
 /*
+ * What classifying recipients looks up (lib/classify.c), for many at once:
+ * for each r[i].email, what store_job_open_for, store_quota_counted in
+ * month and store_cred_latest would say of it, in a few statements rather
+ * than three for each recipient.
+ */
+struct store_recipient {
+	const char *email;	/* in */
+	long long job;		/* an open job waiting for them, or 0 */
+	int counted;		/* counted in month already */
+	int has_latest;		/* 0: no credential of the badge */
+	struct store_latest latest;
+};
+void store_recipients(struct store *s, long long org_id, long long badge_id,
+    const char *month, struct store_recipient *r, size_t n);
+
+/*
  * Quota: the unique recipients counted for an organization in a month
  * ("2026-11", UTC).  Each issuable item of a job holds its recipient's
  * place in the month it was submitted; a recipient is counted while any
@@ -464,6 +480,10 @@ int store_quota_counted(struct store *s, long long org_id, const char *month,
  * its job was created in (its hold is found by that when it goes). */
 void store_quota_reserve(struct store *s, long long org_id,
     const char *month, const char *email, long long item_id);
+/* Every pending item of job job_id holds its recipient's place in month:
+ * store_quota_reserve for each, at once, once the job's items are in. */
+void store_quota_reserve_job(struct store *s, long long org_id,
+    const char *month, long long job_id);
 
 /*
  * Take one token from an API key's bucket of rate tokens an hour (full at
@@ -486,6 +506,14 @@ long long store_job_create(struct store *s, long long org_id,
 long long store_job_add_item(struct store *s, long long job_id,
     unsigned long row, const char *email, const char *name,
     const char *class, const char *prior, const char *state);
+/* Many items at once, as store_job_add_item adds each (their ids are
+ * not returned). */
+struct store_new_item {
+	unsigned long row;
+	const char *email, *name, *class, *prior, *state;
+};
+void store_job_add_items(struct store *s, long long job_id,
+    const struct store_new_item *it, size_t n);
 
 /*
  * The work queue of job-worker.  An item is claimable once its due time

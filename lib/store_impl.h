@@ -60,6 +60,10 @@ enum store_sql {
 				 * updates the rows STORE_DUE_ITEMS finds,
 				 * as STORE_CLAIM_SET says, and gives back
 				 * STORE_CLAIM_COLS */
+	STORE_SQL_RECIPIENTS,	/* store_recipients: ?1 org, ?2 badge,
+				 * ?3 month, ?4 the emails as the engine's
+				 * list makes them; STORE_RECIPIENTS over
+				 * a table of them */
 	STORE_SQL_N
 };
 
@@ -92,6 +96,24 @@ enum store_sql {
 #define STORE_CLAIM_COLS "id, job_id, row, attempts, email, name, class, " \
 	"coalesce(prior, ''), coalesce(credential_id, '')"
 
+/*
+ * What store_recipients asks of a table roster, r(email): it joins the
+ * roster with the sets it is checked against, so that the engine may hash
+ * them rather than look up each recipient three times.  A row for each
+ * credential of the badge the recipient holds (the latest is picked in
+ * C, as store_cred_latest picks it), or one with NULLs for none.
+ */
+#define STORE_RECIPIENTS(roster) "WITH r(email) AS (" roster ") " \
+	"SELECT r.email, coalesce(o.job, 0), CASE WHEN q.email IS NULL " \
+	"THEN 0 ELSE 1 END, c.id, c.issued, c.expires, c.revoked, c.seq, " \
+	"c.revoke_reason FROM r LEFT JOIN (SELECT i.email, min(j.id) AS job " \
+	"FROM job_item i JOIN job j ON j.id = i.job_id " \
+	"WHERE i.due IS NOT NULL AND j.org_id = ?1 AND j.badge_id = ?2 " \
+	"GROUP BY i.email) o ON o.email = r.email " \
+	"LEFT JOIN (SELECT DISTINCT email FROM quota_hold " \
+	"WHERE org_id = ?1 AND month = ?3) q ON q.email = r.email " \
+	"LEFT JOIN credential c ON c.org_id = ?1 AND c.badge_id = ?2 " \
+	"AND c.email = r.email"
 
 /*
  * An engine.  The statement calls take and give values as store.h's
@@ -130,6 +152,9 @@ struct store_engine {
 	    __attribute__((noreturn));
 
 	const char *const *sql;	/* STORE_SQL_N statements */
+	/* Append the n strings v (valid UTF-8) to b as one value, a list
+	 * that the engine's STORE_SQL_RECIPIENTS makes a table of. */
+	void (*list)(struct buf *b, const char *const *v, size_t n);
 
 	/* The schema, as store_tables and the dump read it: the tables'
 	 * names (sorted by their bytes), a table's columns in the order
@@ -212,6 +237,12 @@ void store_col_value(struct store_stmt *st, int i, struct store_value *v);
 /* Append the name s (a table's, a column's) to b as an SQL identifier,
  * double-quoted, a quote inside doubled: for SQL made from the schema. */
 void store_add_ident(struct buf *b, const char *s);
+
+/* Append rows groups of parameters to b, for a VALUES list of many rows
+ * in one statement: "(LEAD?F, ?F+1, ...), (LEAD?F+W, ...)", each of width
+ * parameters numbered on from first; lead (say "?1, ") begins each. */
+void store_add_values(struct buf *b, const char *lead, int first, int width,
+    size_t rows);
 
 void store_names_free(char **v, size_t n);
 

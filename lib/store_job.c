@@ -1,14 +1,17 @@
 /*
- * store_sqlite_job.c: what bulk submission writes: jobs and their items,
+ * store_job.c: what bulk submission writes: jobs and their items,
  * quota reservations, and the API keys' rate buckets.  The contract is
  * in store.h.
  */
+#include <err.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcodes.h"
 #include "store_impl.h"
+#include "strset.h"
 #include "util.h"
 
 long long
@@ -29,6 +32,72 @@ store_job_open_for(struct store *s, long long org_id, long long badge_id,
 		job = store_col_int(st, 0, 0);
 	store_reset(st);
 	return job;
+}
+
+/* Fill in what row st gives of recipient p; seq is that of the latest
+ * credential found so far. */
+static void
+recipient_row(struct store_stmt *st, struct store_recipient *p,
+    long long *seq)
+{
+	struct store_latest *l = &p->latest;
+	long long issued;
+
+	p->job = store_col_int(st, 1, 0);
+	p->counted = store_col_int(st, 2, 0) != 0;
+	if (store_col_type(st, 3) == STORE_NULL)
+		return;
+	/* The latest: issued last, and recorded last of those. */
+	issued = store_col_int(st, 4, 0);
+	if (p->has_latest && (issued < l->issued || (issued == l->issued &&
+	    store_col_int(st, 7, 0) <= *seq)))
+		return;
+	p->has_latest = 1;
+	snprintf(l->id, sizeof l->id, "%s", store_col_text(st, 3));
+	l->issued = issued;
+	l->expires = store_col_int(st, 5, 0);
+	l->revoked = store_col_int(st, 6, 0);
+	*seq = store_col_int(st, 7, 0);
+	snprintf(l->reason, sizeof l->reason, "%s",
+	    l->revoked ? store_col_text(st, 8) : "");
+}
+
+void
+store_recipients(struct store *s, long long org_id, long long badge_id,
+    const char *month, struct store_recipient *r, size_t n)
+{
+	struct store_stmt *st;
+	struct strset at = STRSET_INIT;
+	struct buf list = BUF_INIT;
+	const char **v = xcalloc(n ? n : 1, sizeof *v);
+	long long *seq = xcalloc(n ? n : 1, sizeof *seq);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r[i].job = 0;
+		r[i].counted = r[i].has_latest = 0;
+		v[i] = r[i].email;
+		strset_add(&at, v[i], strlen(v[i]), i + 1);
+	}
+	s->eng->list(&list, v, n);
+	buf_add(&list, "", 0);
+	st = store_stmt(s, store_sql(s, STORE_SQL_RECIPIENTS));
+	store_bind_int(st, 1, org_id);
+	store_bind_int(st, 2, badge_id);
+	store_bind_text(st, 3, month);
+	store_bind_text(st, 4, list.p);
+	while (store_row(s, st)) {
+		const char *e = store_col_text(st, 0);
+		unsigned long j = strset_get(&at, e, strlen(e));
+
+		if (j)
+			recipient_row(st, &r[j - 1], &seq[j - 1]);
+	}
+	store_reset(st);
+	strset_release(&at);
+	buf_release(&list);
+	free(seq);
+	free(v);
 }
 
 long long
@@ -76,6 +145,21 @@ store_quota_reserve(struct store *s, long long org_id, const char *month,
 	store_bind_text(st, 2, month);
 	store_bind_text(st, 3, email);
 	store_bind_int(st, 4, item_id);
+	store_exec(s, st);
+}
+
+void
+store_quota_reserve_job(struct store *s, long long org_id,
+    const char *month, long long job_id)
+{
+	static const char sql[] = "INSERT INTO quota_hold "
+	    "(org_id, month, email, job_item_id) SELECT ?1, ?2, email, id "
+	    "FROM job_item WHERE job_id = ?3 AND state = 'pending'";
+	struct store_stmt *st = store_stmt(s, sql);
+
+	store_bind_int(st, 1, org_id);
+	store_bind_text(st, 2, month);
+	store_bind_int(st, 3, job_id);
 	store_exec(s, st);
 }
 
@@ -183,6 +267,77 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
 	if (store_insert(s, st, &id) != 0)
 		store_die(s, "write");
 	return id;
+}
+
+/* Items added in one statement, and the parameters of each. */
+#define ITEMS_BATCH 500
+#define ITEM_PARAMS 7
+
+/* The INSERT of n items: ?1 the job, then ITEM_PARAMS for each. */
+static char *
+items_sql(size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "INSERT INTO job_item (job_id, row, email, name, class, "
+	    "prior, state, due) VALUES ");
+	store_add_values(&b, "?1, ", 2, ITEM_PARAMS, n);
+	return buf_detach(&b);
+}
+
+void
+store_job_add_items(struct store *s, long long job_id,
+    const struct store_new_item *it, size_t n)
+{
+	static const char created[] = "SELECT created FROM job WHERE id = ?";
+	static char *full;
+	struct store_stmt *st = store_stmt(s, created);
+	long long due;
+	size_t at, i;
+
+	store_bind_int(st, 1, job_id);
+	if (!store_row(s, st))
+		errx(EXIT_SOFTWARE, "store_job_add_items: no job %lld", job_id);
+	due = store_col_int(st, 0, 0);
+	store_reset(st);
+	if (!full)
+		full = items_sql(ITEMS_BATCH);
+	for (at = 0; at < n; at += ITEMS_BATCH) {
+		size_t k = n - at < ITEMS_BATCH ? n - at : ITEMS_BATCH;
+		char *part = NULL;
+
+		if (k == ITEMS_BATCH) {
+			st = store_stmt(s, full);
+		} else {
+			part = items_sql(k);
+			st = store_prepare(s, part);
+		}
+		store_bind_int(st, 1, job_id);
+		for (i = 0; i < k; i++) {
+			const struct store_new_item *p = &it[at + i];
+			int f = 2 + ITEM_PARAMS * (int)i;
+
+			store_bind_int(st, f, (long long)p->row);
+			store_bind_text(st, f + 1, p->email);
+			store_bind_text(st, f + 2, p->name);
+			store_bind_text(st, f + 3, p->class);
+			if (p->prior && *p->prior)
+				store_bind_text(st, f + 4, p->prior);
+			else
+				store_bind_null(st, f + 4);
+			store_bind_text(st, f + 5, p->state);
+			if (strcmp(p->state, "pending") == 0)
+				store_bind_int(st, f + 6, due);
+			else
+				store_bind_null(st, f + 6);
+		}
+		if (store_insert(s, st, NULL) != 0)
+			store_die(s, "write");
+		if (part) {
+			store_finalize(st);
+			free(part);
+		}
+	}
 }
 
 size_t

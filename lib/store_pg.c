@@ -594,7 +594,30 @@ static const char *const pg_sql[STORE_SQL_N] = {
 	    "WHERE id IN (SELECT i.id " STORE_DUE_ITEMS "ORDER BY i.due "
 	    "LIMIT ?5 FOR UPDATE OF i SKIP LOCKED) RETURNING "
 	    STORE_CLAIM_COLS,
+	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT unnest(CAST(?4 "
+	    "AS text[]))"),
 };
+
+/* A list is an array's text: {"a","b"}, '"' and '\' escaped with a
+ * backslash.  The planner reads its length when it plans for it. */
+static void
+pg_list(struct buf *b, const char *const *v, size_t n)
+{
+	const char *p;
+	size_t i;
+
+	buf_addc(b, '{');
+	for (i = 0; i < n; i++) {
+		buf_adds(b, i ? ",\"" : "\"");
+		for (p = v[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addc(b, '\\');
+			buf_addc(b, *p);
+		}
+		buf_addc(b, '"');
+	}
+	buf_addc(b, '}');
+}
 
 const struct store_engine store_pg_engine = {
 	.name = "postgresql",
@@ -618,6 +641,7 @@ const struct store_engine store_pg_engine = {
 	.run = store_pg_run,
 	.die = store_pg_die,
 	.sql = pg_sql,
+	.list = pg_list,
 	.tables = store_pg_tables,
 	.columns = store_pg_columns,
 	.key = store_pg_key,

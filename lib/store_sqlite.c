@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "exitcodes.h"
 #include "files.h"
+#include "json.h"
 #include "store_sqlite.h"
 #include "util.h"
 
@@ -652,7 +653,24 @@ static const char *const sq_sql[STORE_SQL_N] = {
 	[STORE_SQL_CLAIM] = "UPDATE job_item SET " STORE_CLAIM_SET
 	    "WHERE id IN (SELECT i.id " STORE_DUE_ITEMS "ORDER BY i.due "
 	    "LIMIT ?5) RETURNING " STORE_CLAIM_COLS,
+	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT value "
+	    "FROM json_each(?4)"),
 };
+
+/* A list is a JSON array of strings. */
+static void
+sq_list(struct buf *b, const char *const *v, size_t n)
+{
+	size_t i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		json_escape(b, v[i], strlen(v[i]));
+	}
+	buf_addc(b, ']');
+}
 
 const struct store_engine store_sqlite_engine = {
 	.name = "sqlite",
@@ -676,6 +694,7 @@ const struct store_engine store_sqlite_engine = {
 	.run = sq_run,
 	.die = sq_die,
 	.sql = sq_sql,
+	.list = sq_list,
 	.tables = store_sqlite_tables,
 	.columns = store_sqlite_columns,
 	.key = store_sqlite_key,

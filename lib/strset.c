@@ -39,20 +39,38 @@ grow(struct strset *t)
 	free(old);
 }
 
+/* The slot that holds the n bytes at s (hash h), or the empty one where
+ * they would go. */
+static struct strset_slot *
+find(const struct strset *t, const char *s, size_t n, uint64_t h)
+{
+	struct strset_slot *e;
+	size_t i;
+
+	for (i = h & (t->cap - 1); (e = &t->slot[i])->off;
+	    i = (i + 1) & (t->cap - 1))
+		if (e->hash == h && e->len == n &&
+		    memcmp(t->keys.p + e->off - 1, s, n) == 0)
+			break;
+	return e;
+}
+
+unsigned long
+strset_get(const struct strset *t, const char *s, size_t n)
+{
+	return t->cap ? find(t, s, n, hash(s, n))->val : 0;
+}
+
 unsigned long
 strset_add(struct strset *t, const char *s, size_t n, unsigned long val)
 {
 	uint64_t h = hash(s, n);
 	struct strset_slot *e;
-	size_t i;
 
 	if (2 * (t->used + 1) > t->cap)
 		grow(t);
-	for (i = h & (t->cap - 1); (e = &t->slot[i])->off;
-	    i = (i + 1) & (t->cap - 1))
-		if (e->hash == h && e->len == n &&
-		    memcmp(t->keys.p + e->off - 1, s, n) == 0)
-			return e->val;
+	if ((e = find(t, s, n, h))->off)
+		return e->val;
 	e->off = t->keys.len + 1;
 	e->len = n;
 	e->hash = h;

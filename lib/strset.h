@@ -31,6 +31,9 @@ struct strset {
 unsigned long strset_add(struct strset *t, const char *s, size_t n,
     unsigned long val);
 
+/* The number of the n bytes at s, or 0 when they are not in the set. */
+unsigned long strset_get(const struct strset *t, const char *s, size_t n);
+
 /* Free what the set holds; it is STRSET_INIT again. */
 void strset_release(struct strset *t);
 

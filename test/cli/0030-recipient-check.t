@@ -88,6 +88,36 @@ exits "a CSV piped straight in is refused with 65" 65
 has "with a hint to run csv-validate first" err \
     "recipient-check: stdin:1: not a credpipe record (1 field, expected 5); is it a CSV file? run it through csv-validate first"
 is "and writes nothing" "$(wc -c <out)" 0
+# Emails with the characters that the list of a roster's recipients, as
+# an engine is handed it, must carry: each is found by its own.
+printf 'timed\t%s\tOdd\t%s\t%s\t-\n' "o'b{1}?@example.org" "$t_old" \
+    "$t_gone" "x}{'@example.org" "$t_recent" "$t_later" |
+    org-admin credential import acme >/dev/null
+printf "name,email\nA,o'b{1}?@example.org\nB,x}{'@example.org\nC,{}@example.org\n" |
+    csv-validate -q - >odd
+run recipient-check -q -b timed <odd
+is "quotes and braces in emails: each recipient's own credential decides" \
+    "$(cut -f 2 out | tr '\n' ' ')" "expired active-timebound new "
+
+# Many recipients at once: 3,000 rows, every third holding a credential
+# that expired, one in nine an active one.
+awk -v old="$t_old" -v gone="$t_gone" -v rec="$t_recent" -v later="$t_later" \
+    'BEGIN { for (i = 0; i < 3000; i++) {
+	if (i % 3 == 0)
+		printf "timed\tm%d@example.org\tM\t%s\t%s\t-\n", i, old, gone
+	else if (i % 3 == 1 && i % 9 < 3)
+		printf "timed\tm%d@example.org\tM\t%s\t%s\t-\n", i, rec, later
+	} }' | org-admin credential import acme >/dev/null
+awk 'BEGIN { print "name,email"; for (i = 0; i < 3000; i++)
+	printf "M %d,m%d@example.org\n", i, i }' | csv-validate -q - >many
+org-admin org quota acme 100000
+run recipient-check -q -b timed <many
+org-admin org quota acme default
+is "3,000 rows: every one classified by its own credentials" \
+    "$(cut -f 2 out | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }')" \
+    "active-timebound 334 expired 1000 new 1666 "
+is "in the order of the stream" "$(cut -f 1 out | sort -n -c && echo sorted)" sorted
+
 { head -2 records; echo garbage; } >broken
 run recipient-check -b timed <broken
 exits "a bad line anywhere refuses the stream" 65

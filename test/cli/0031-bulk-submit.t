@@ -110,6 +110,30 @@ is "the quota is reserved for them" \
 refused 65 "3 rows changed since the review" bulk-submit -b timed <review3.tsv
 has "submitting it twice is refused: the rows wait in the job" err "now invalid: waiting in job $job already"
 
+# A submission larger than what one statement writes: 1,201 rows, every
+# fourth recipient holding a credential that never expires (skipped).
+awk -v t="$(ago 60)" 'BEGIN { for (i = 0; i < 1201; i += 4)
+	printf "timed\tbig%d@example.org\tB\t%s\t-\t-\n", i, t }' |
+    org-admin credential import acme >/dev/null
+awk 'BEGIN { print "name,email"; for (i = 0; i < 1201; i++)
+	printf "Big %d,big%d@example.org\n", i, i }' >big.csv
+org-admin org quota acme 100000
+csv-validate -q big.csv | recipient-check -q -b timed >big.tsv
+run bulk-submit -b timed <big.tsv
+exits "1,201 rows are submitted" 0
+big=$(cat out)
+rows job_item job_id="$big" row email state due >big.items
+is "an item for every row, each with its own row and email" \
+    "$(awk -F '\t' '$2 != "big" ($1 - 2) "@example.org" { bad++ }
+	END { print NR, bad + 0 }' big.items)" "1201 0"
+is "the skipped ones are not due; the rest are" \
+    "$(awk -F '\t' '{ n[$3 " " ($4 != "\\N")]++ }
+	END { print n["pending 1"], n["skipped 0"], NR }' big.items)" "900 301 1201"
+rows job_item job_id="$big" state=pending id >big.id
+is "each pending one holds its place in the quota, once" \
+    "$(rows quota_hold job_item_id | grep -cxFf big.id)" 900
+org-admin org quota acme default
+
 # Rate limit: a key allowed 2 submissions an hour.
 org-admin member add acme slow@acme.example issuer
 org-admin apikey create -r 2 acme slow@acme.example >slow.key 2>/dev/null

@@ -254,6 +254,62 @@ START_TEST(quota_in_row_order)
 }
 END_TEST
 
+/* Looked up ahead (classify_lookup) or one by one, every record comes
+ * out the same: the latest decides, ties by the order recorded, a
+ * waiting or counted recipient, duplicates and bad emails. */
+START_TEST(lookup_agrees)
+{
+	static const char *const emails[] = { "new@example.org",
+		"exp@example.org", "two@example.org", "tie@example.org",
+		"wait@example.org", "old@example.org", "Upper@example.org",
+		"a@b", "exp@example.org", "q{'}?@example.org", "" };
+	const size_t n = sizeof emails / sizeof *emails;
+	struct classify *c[2];
+	long long job, item;
+	size_t i;
+
+	import(badge, "exp@example.org", now - 900, now - 100, 0, ID(1));
+	import(badge, "two@example.org", now - 900, 0, 0, ID(5));
+	import(badge, "two@example.org", now - 800, now + 900, now - 10,
+	    ID(6));
+	import(badge, "tie@example.org", now - 700, now + 900, now - 10,
+	    ID(8));
+	import(badge, "tie@example.org", now - 700, now + 900, 0, ID(9));
+	import(badge, "q{'}?@example.org", now - 700, 0, 0, ID(2));
+	import(other, "new@example.org", now - 900, 0, 0, ID(7));
+	job = store_job_create(db, org.id, badge, 0, 0, store_now(db));
+	store_job_add_item(db, job, 2, "wait@example.org", "W", "new", "",
+	    "pending");
+	item = store_job_add_item(db, job, 3, "old@example.org", "O", "new",
+	    "", "pending");
+	c[0] = classify_new(db, &org, badge, now);
+	store_quota_reserve(db, org.id, classify_totals(c[0])->month,
+	    "old@example.org", item);
+	classify_free(c[0]);
+
+	c[0] = classify_new(db, &org, badge, now);
+	c[1] = classify_new(db, &org, badge, now);
+	classify_lookup(c[1], emails, n);
+	for (i = 0; i < n; i++) {
+		char d[2][256], p[2][64];
+		enum record_status st[2];
+		int k;
+
+		for (k = 0; k < 2; k++)
+			st[k] = one(c[k], i + 2, RECORD_VALID, emails[i], d[k],
+			    p[k]);
+		ck_assert_int_eq(st[1], st[0]);
+		ck_assert_str_eq(d[1], d[0]);
+		ck_assert_str_eq(p[1], p[0]);
+	}
+	ck_assert_int_eq(classify_totals(c[1])->cost,
+	    classify_totals(c[0])->cost);
+	ck_assert_int_eq(classify_totals(c[0])->cost, 4);
+	classify_free(c[0]);
+	classify_free(c[1]);
+}
+END_TEST
+
 Suite *
 suite(void)
 {
@@ -265,6 +321,7 @@ suite(void)
 	tcase_add_test(tc, latest_decides);
 	tcase_add_test(tc, checked_again);
 	tcase_add_test(tc, quota_in_row_order);
+	tcase_add_test(tc, lookup_agrees);
 	suite_add_tcase(s, tc);
 	return s;
 }
