@@ -195,6 +195,15 @@ stress: all $(B)/test/smtp/send $(B)/test/store/store-test
 	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
 		sh test/stress/worker-kill </dev/null
 
+# The same on PostgreSQL: a throwaway server (test/pg/server), the workers
+# connecting to it over TCP on 127.0.0.1 as other hosts would.
+stress-pg: all $(B)/test/smtp/send $(B)/test/store/store-test
+	@d=$$(mktemp -u /tmp/credpipe-pg.XXXXXX) && \
+	sh test/pg/server start "$$d" && . "$$d/env" && export CREDPIPE_TEST_PG && \
+	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \
+		sh test/stress/worker-kill </dev/null; \
+	rc=$$?; sh test/pg/server stop "$$d"; exit $$rc
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for m in $(MANS); do s=$${m##*.}; \
@@ -279,7 +288,7 @@ deb-deps:
 clean:
 	rm -rf build
 
-.PHONY: all test test-pg check fuzz fuzz-run $(FUZZERS:%=fuzz-%) bench stress \
+.PHONY: all test test-pg check fuzz fuzz-run $(FUZZERS:%=fuzz-%) bench stress stress-pg \
 	install deb deb-test demo deps deb-deps clean
 .SECONDARY:
 
