@@ -372,17 +372,15 @@ store_add_ident(struct buf *b, const char *s)
 }
 
 void
-store_add_values(struct buf *b, const char *lead, int first, int width,
-    size_t rows)
+store_add_values(struct buf *b, int width, size_t rows)
 {
 	size_t r;
 	int i;
 
 	for (r = 0; r < rows; r++) {
-		buf_adds(b, r ? ", (" : "(");
-		buf_adds(b, lead);
-		for (i = 0; i < width; i++)
-			buf_printf(b, "%s?%d", i ? ", " : "", first++);
+		buf_adds(b, r ? ", (?" : "(?");
+		for (i = 1; i < width; i++)
+			buf_adds(b, ", ?");
 		buf_addc(b, ')');
 	}
 }

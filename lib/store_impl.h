@@ -238,11 +238,10 @@ void store_col_value(struct store_stmt *st, int i, struct store_value *v);
  * double-quoted, a quote inside doubled: for SQL made from the schema. */
 void store_add_ident(struct buf *b, const char *s);
 
-/* Append rows groups of parameters to b, for a VALUES list of many rows
- * in one statement: "(LEAD?F, ?F+1, ...), (LEAD?F+W, ...)", each of width
- * parameters numbered on from first; lead (say "?1, ") begins each. */
-void store_add_values(struct buf *b, const char *lead, int first, int width,
-    size_t rows);
+/* Append rows groups of width parameters to b, for a VALUES list of many
+ * rows in one statement: "(?, ?), (?, ?)".  They are numbered in order,
+ * from 1; "?N" would cost SQLite a search of those before it for each. */
+void store_add_values(struct buf *b, int width, size_t rows);
 
 void store_names_free(char **v, size_t n);
 

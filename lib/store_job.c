@@ -271,9 +271,9 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
 
 /* Items added in one statement, and the parameters of each. */
 #define ITEMS_BATCH 500
-#define ITEM_PARAMS 7
+#define ITEM_PARAMS 8
 
-/* The INSERT of n items: ?1 the job, then ITEM_PARAMS for each. */
+/* The INSERT of n items, ITEM_PARAMS for each. */
 static char *
 items_sql(size_t n)
 {
@@ -281,7 +281,7 @@ items_sql(size_t n)
 
 	buf_adds(&b, "INSERT INTO job_item (job_id, row, email, name, class, "
 	    "prior, state, due) VALUES ");
-	store_add_values(&b, "?1, ", 2, ITEM_PARAMS, n);
+	store_add_values(&b, ITEM_PARAMS, n);
 	return buf_detach(&b);
 }
 
@@ -312,11 +312,11 @@ store_job_add_items(struct store *s, long long job_id,
 			part = items_sql(k);
 			st = store_prepare(s, part);
 		}
-		store_bind_int(st, 1, job_id);
 		for (i = 0; i < k; i++) {
 			const struct store_new_item *p = &it[at + i];
-			int f = 2 + ITEM_PARAMS * (int)i;
+			int f = 1 + ITEM_PARAMS * (int)i;
 
+			store_bind_int(st, f++, job_id);
 			store_bind_int(st, f, (long long)p->row);
 			store_bind_text(st, f + 1, p->email);
 			store_bind_text(st, f + 2, p->name);

@@ -12,7 +12,8 @@
 # job of all ITEMS, which thus holds renewals of both kinds (active-
 # timebound, expired) and new recipients.  Then job-worker -l 1 -c CONNS
 # is started in the background again and again and killed with SIGKILL
-# 10 to 120 ms later (the delays drawn from SEED), until KILLS kills have
+# 10 to 120 ms later (the delays drawn from SEED; KILL_SPAN, in seconds,
+# widens the 110 ms of their spread), until KILLS kills have
 # landed on a live worker or the job is complete; then the leases run out
 # and plain runs finish the job.  It prints a TAP line per check (through
 # ok, not_ok, is and same) and its figures and timings as TAP comments;
@@ -20,6 +21,9 @@
 # kill_secs.
 
 kill_tab=$(printf '\t')
+
+# The kills land 10 ms to 10 ms + KILL_SPAN seconds after a start.
+KILL_SPAN=${KILL_SPAN:-0.110}
 
 # kill_now: the time, in seconds with a fraction.
 kill_now() {
@@ -102,7 +106,7 @@ kill_round() {
 	    { not_ok "$kr_l: the test relay"; cd "$SCRATCH"; return 1; }
 	kr_max=$((kr_want * 10 + 100))
 	awk -v s="$kr_seed" -v n="$kr_max" 'BEGIN { srand(s)
-		for (i = 0; i < n; i++) printf "%.3f\n", 0.010 + rand() * 0.110
+		for (i = 0; i < n; i++) printf "%.3f\n", 0.010 + rand() * '"$KILL_SPAN"'
 	}' >delays
 	kill_kills=0
 	kr_tries=0 kr_self=0 kr_bad=
