@@ -97,14 +97,15 @@ enum store_sql {
 	"coalesce(prior, ''), coalesce(credential_id, '')"
 
 /*
- * What store_recipients asks of a table roster, r(email): it joins the
+ * What store_recipients asks of a table roster, r(n, email), n the place
+ * of each email in the list from 0: it joins the
  * roster with the sets it is checked against, so that the engine may hash
  * them rather than look up each recipient three times.  A row for each
  * credential of the badge the recipient holds (the latest is picked in
  * C, as store_cred_latest picks it), or one with NULLs for none.
  */
-#define STORE_RECIPIENTS(roster) "WITH r(email) AS (" roster ") " \
-	"SELECT r.email, coalesce(o.job, 0), CASE WHEN q.email IS NULL " \
+#define STORE_RECIPIENTS(roster) "WITH r(n, email) AS (" roster ") " \
+	"SELECT r.n, coalesce(o.job, 0), CASE WHEN q.email IS NULL " \
 	"THEN 0 ELSE 1 END, c.id, c.issued, c.expires, c.revoked, c.seq, " \
 	"c.revoke_reason FROM r LEFT JOIN (SELECT i.email, min(j.id) AS job " \
 	"FROM job_item i JOIN job j ON j.id = i.job_id " \

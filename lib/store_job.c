@@ -11,7 +11,6 @@
 
 #include "exitcodes.h"
 #include "store_impl.h"
-#include "strset.h"
 #include "util.h"
 
 long long
@@ -67,7 +66,6 @@ store_recipients(struct store *s, long long org_id, long long badge_id,
     const char *month, struct store_recipient *r, size_t n)
 {
 	struct store_stmt *st;
-	struct strset at = STRSET_INIT;
 	struct buf list = BUF_INIT;
 	const char **v = xcalloc(n ? n : 1, sizeof *v);
 	long long *seq = xcalloc(n ? n : 1, sizeof *seq);
@@ -77,7 +75,6 @@ store_recipients(struct store *s, long long org_id, long long badge_id,
 		r[i].job = 0;
 		r[i].counted = r[i].has_latest = 0;
 		v[i] = r[i].email;
-		strset_add(&at, v[i], strlen(v[i]), i + 1);
 	}
 	s->eng->list(&list, v, n);
 	buf_add(&list, "", 0);
@@ -87,14 +84,12 @@ store_recipients(struct store *s, long long org_id, long long badge_id,
 	store_bind_text(st, 3, month);
 	store_bind_text(st, 4, list.p);
 	while (store_row(s, st)) {
-		const char *e = store_col_text(st, 0);
-		unsigned long j = strset_get(&at, e, strlen(e));
+		long long j = store_col_int(st, 0, -1);
 
-		if (j)
-			recipient_row(st, &r[j - 1], &seq[j - 1]);
+		if (j >= 0 && (size_t)j < n)
+			recipient_row(st, &r[j], &seq[j]);
 	}
 	store_reset(st);
-	strset_release(&at);
 	buf_release(&list);
 	free(seq);
 	free(v);

@@ -594,8 +594,8 @@ static const char *const pg_sql[STORE_SQL_N] = {
 	    "WHERE id IN (SELECT i.id " STORE_DUE_ITEMS "ORDER BY i.due "
 	    "LIMIT ?5 FOR UPDATE OF i SKIP LOCKED) RETURNING "
 	    STORE_CLAIM_COLS,
-	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT unnest(CAST(?4 "
-	    "AS text[]))"),
+	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT n - 1, email "
+	    "FROM unnest(CAST(?4 AS text[])) WITH ORDINALITY AS u(email, n)"),
 };
 
 /* A list is an array's text: {"a","b"}, '"' and '\' escaped with a

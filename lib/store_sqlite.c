@@ -653,7 +653,7 @@ static const char *const sq_sql[STORE_SQL_N] = {
 	[STORE_SQL_CLAIM] = "UPDATE job_item SET " STORE_CLAIM_SET
 	    "WHERE id IN (SELECT i.id " STORE_DUE_ITEMS "ORDER BY i.due "
 	    "LIMIT ?5) RETURNING " STORE_CLAIM_COLS,
-	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT value "
+	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT key, value "
 	    "FROM json_each(?4)"),
 };
 
