@@ -68,15 +68,9 @@ static unsigned long
 reclassify(struct classify *c, unsigned long *unclassified)
 {
 	unsigned long changed = 0;
-	const char **emails = xcalloc(stream.n ? stream.n : 1,
-	    sizeof *emails);
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < stream.n; i++)
-		if (stream.rec[i].status != RECORD_INVALID)
-			emails[n++] = stream.rec[i].email;
-	classify_lookup(c, emails, n);
-	free(emails);
+	classify_lookup(c, stream.rec, stream.n);
 	*unclassified = 0;
 	for (i = 0; i < stream.n; i++) {
 		const struct record *r = &stream.rec[i];

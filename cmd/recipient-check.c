@@ -46,9 +46,8 @@ main(int argc, char *argv[])
 	struct buf out = BUF_INIT;
 	struct classify *c;
 	struct store *s;
-	const char **emails;
 	char *key;
-	size_t i, n = 0;
+	size_t i;
 	int ch, quiet = 0;
 
 	cmd_begin(argv);
@@ -74,14 +73,10 @@ main(int argc, char *argv[])
 	record_reader_init(&rr, stdin, "stdin");
 	if (record_read_all(&rr, &l) < 0)
 		errx(rr.code, "%s", rr.err);
-	emails = xcalloc(l.n ? l.n : 1, sizeof *emails);
-	for (i = 0; i < l.n; i++)
-		if (l.rec[i].status != RECORD_INVALID)
-			emails[n++] = l.rec[i].email;
 
 	store_begin_read(s);
 	c = classify_new(s, &who.org, b.id, store_now(s));
-	classify_lookup(c, emails, n);
+	classify_lookup(c, l.rec, l.n);
 	for (i = 0; i < l.n; i++) {
 		struct record rec = l.rec[i];
 
@@ -91,7 +86,6 @@ main(int argc, char *argv[])
 		record_format(&out, &rec);
 	}
 	store_commit(s);
-	free(emails);
 	if (out.len && fwrite(out.p, 1, out.len, stdout) != out.len)
 		err(EXIT_IOERR, "stdout");
 	close_stdout();

@@ -53,33 +53,45 @@ classify_free(struct classify *c)
 	free(c);
 }
 
+/* Check email as csv-validate would: 0 if it passes, else -1 with the
+ * problem in why.  The checked email is left in c->email. */
+static int
+check_email(struct classify *c, const char *email, char why[EMAIL_WHY_MAX])
+{
+	buf_reset(&c->email);
+	buf_adds(&c->email, email);
+	if (email_check(c->email.p, c->email.len, why) != 0)
+		return -1;
+	if (strcmp(c->email.p, email) != 0) {
+		snprintf(why, EMAIL_WHY_MAX, "email not in lowercase");
+		return -1;
+	}
+	return 0;
+}
+
 void
-classify_lookup(struct classify *c, const char *const *emails, size_t n)
+classify_lookup(struct classify *c, const struct record *in, size_t n)
 {
 	char why[EMAIL_WHY_MAX];
-	size_t i, first = c->nahead;
+	const char **v = xcalloc(n, sizeof *v);
+	size_t i, m = 0;
 
-	c->ahead = xrealloc(c->ahead, (c->nahead + n) * sizeof *c->ahead);
 	for (i = 0; i < n; i++) {
-		size_t len = strlen(emails[i]);
+		const char *e = in[i].email;
 
-		/* Only an email classify_one would look up: one that
-		 * passes its checks. */
-		buf_reset(&c->email);
-		buf_add(&c->email, emails[i], len);
-		buf_add(&c->email, "", 0);
-		if (email_check(c->email.p, len, why) != 0 ||
-		    strcmp(c->email.p, emails[i]) != 0)
+		/* Only an email classify_one would look up: one of a valid
+		 * record that passes its checks, once. */
+		if (in[i].status == RECORD_INVALID ||
+		    check_email(c, e, why) != 0 ||
+		    strset_add(&c->known, e, strlen(e), c->nahead + m + 1))
 			continue;
-		if (strset_add(&c->known, emails[i], len, c->nahead + 1))
-			continue;
-		memset(&c->ahead[c->nahead], 0, sizeof *c->ahead);
-		c->ahead[c->nahead++].email = emails[i];
+		v[m++] = e;
 	}
-	store_recipients(c->s, c->org_id, c->badge_id, c->t.month,
-	    c->ahead + first, c->nahead - first);
-	for (i = first; i < c->nahead; i++)
-		c->ahead[i].email = NULL;
+	c->ahead = xrealloc(c->ahead, (c->nahead + m) * sizeof *c->ahead);
+	store_recipients(c->s, c->org_id, c->badge_id, c->t.month, v, m,
+	    c->ahead + c->nahead);
+	c->nahead += m;
+	free(v);
 }
 
 /* What was looked up ahead of email, or NULL. */
@@ -105,13 +117,8 @@ recheck(struct classify *c, const struct record *in)
 	char why[EMAIL_WHY_MAX];
 	unsigned long first;
 
-	buf_reset(&c->email);
-	buf_adds(&c->email, in->email);
-	buf_add(&c->email, "", 0);
-	if (email_check(c->email.p, c->email.len, why) != 0)
+	if (check_email(c, in->email, why) != 0)
 		buf_join(&c->detail, "; ", why);
-	else if (strcmp(c->email.p, in->email) != 0)
-		buf_join(&c->detail, "; ", "email not in lowercase");
 	roster_check_name(in->name, strlen(in->name), &c->detail);
 	if (c->detail.len)
 		return -1;

@@ -63,12 +63,11 @@ enum record_status classify_latest(const struct store_latest *l,
 struct classify *classify_new(struct store *s, const struct store_org *o,
     long long badge_id, long long now);
 
-/* Look up the recipients emails[0..n-1] (of records to come) in the
- * database at once: classify_one then decides them by what was found, as
- * it would by asking for each, in far fewer round trips.  The records'
- * order and checks stay classify_one's. */
-void classify_lookup(struct classify *c, const char *const *emails,
-    size_t n);
+/* Look up in the database at once the recipients of records in[0..n-1],
+ * those to be classified next: classify_one then decides them by what was
+ * found, as it would by asking for each, in far fewer round trips.  The
+ * records' order and checks stay classify_one's. */
+void classify_lookup(struct classify *c, const struct record *in, size_t n);
 
 /* Classify the next record of the stream. */
 void classify_one(struct classify *c, const struct record *in,

@@ -372,20 +372,6 @@ store_add_ident(struct buf *b, const char *s)
 }
 
 void
-store_add_values(struct buf *b, int width, size_t rows)
-{
-	size_t r;
-	int i;
-
-	for (r = 0; r < rows; r++) {
-		buf_adds(b, r ? ", (?" : "(?");
-		for (i = 1; i < width; i++)
-			buf_adds(b, ", ?");
-		buf_addc(b, ')');
-	}
-}
-
-void
 store_month(long long t, char month[8])
 {
 	time_t tt = (time_t)t;

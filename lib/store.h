@@ -448,19 +448,19 @@ long long store_job_open_for(struct store *s, long long org_id,
 
 /*
  * What classifying recipients looks up (lib/classify.c), for many at once:
- * for each r[i].email, what store_job_open_for, store_quota_counted in
- * month and store_cred_latest would say of it, in a few statements rather
- * than three for each recipient.
+ * out[i] says of emails[i] what store_job_open_for, store_quota_counted in
+ * month and store_cred_latest would, in a few statements rather than
+ * three for each recipient.
  */
 struct store_recipient {
-	const char *email;	/* in */
 	long long job;		/* an open job waiting for them, or 0 */
 	int counted;		/* counted in month already */
 	int has_latest;		/* 0: no credential of the badge */
 	struct store_latest latest;
 };
 void store_recipients(struct store *s, long long org_id, long long badge_id,
-    const char *month, struct store_recipient *r, size_t n);
+    const char *month, const char *const *emails, size_t n,
+    struct store_recipient *out);
 
 /*
  * Quota: the unique recipients counted for an organization in a month

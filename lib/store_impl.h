@@ -98,9 +98,9 @@ enum store_sql {
 
 /*
  * What store_recipients asks of a table roster, r(n, email), n the place
- * of each email in the list from 0: it joins the
- * roster with the sets it is checked against, so that the engine may hash
- * them rather than look up each recipient three times.  A row for each
+ * of each email in the list from 0: it joins the roster with the sets it
+ * is checked against, so that the engine may hash them rather than look up
+ * each recipient three times.  A row for each
  * credential of the badge the recipient holds (the latest is picked in
  * C, as store_cred_latest picks it), or one with NULLs for none.
  */
@@ -238,11 +238,6 @@ void store_col_value(struct store_stmt *st, int i, struct store_value *v);
 /* Append the name s (a table's, a column's) to b as an SQL identifier,
  * double-quoted, a quote inside doubled: for SQL made from the schema. */
 void store_add_ident(struct buf *b, const char *s);
-
-/* Append rows groups of width parameters to b, for a VALUES list of many
- * rows in one statement: "(?, ?), (?, ?)".  They are numbered in order,
- * from 1; "?N" would cost SQLite a search of those before it for each. */
-void store_add_values(struct buf *b, int width, size_t rows);
 
 void store_names_free(char **v, size_t n);
 

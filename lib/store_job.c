@@ -63,21 +63,15 @@ recipient_row(struct store_stmt *st, struct store_recipient *p,
 
 void
 store_recipients(struct store *s, long long org_id, long long badge_id,
-    const char *month, struct store_recipient *r, size_t n)
+    const char *month, const char *const *emails, size_t n,
+    struct store_recipient *out)
 {
 	struct store_stmt *st;
 	struct buf list = BUF_INIT;
-	const char **v = xcalloc(n ? n : 1, sizeof *v);
-	long long *seq = xcalloc(n ? n : 1, sizeof *seq);
-	size_t i;
+	long long *seq = xcalloc(n, sizeof *seq);
 
-	for (i = 0; i < n; i++) {
-		r[i].job = 0;
-		r[i].counted = r[i].has_latest = 0;
-		v[i] = r[i].email;
-	}
-	s->eng->list(&list, v, n);
-	buf_add(&list, "", 0);
+	memset(out, 0, n * sizeof *out);
+	s->eng->list(&list, emails, n);
 	st = store_stmt(s, store_sql(s, STORE_SQL_RECIPIENTS));
 	store_bind_int(st, 1, org_id);
 	store_bind_int(st, 2, badge_id);
@@ -87,12 +81,11 @@ store_recipients(struct store *s, long long org_id, long long badge_id,
 		long long j = store_col_int(st, 0, -1);
 
 		if (j >= 0 && (size_t)j < n)
-			recipient_row(st, &r[j], &seq[j]);
+			recipient_row(st, &out[j], &seq[j]);
 	}
 	store_reset(st);
 	buf_release(&list);
 	free(seq);
-	free(v);
 }
 
 long long
@@ -268,6 +261,23 @@ store_job_add_item(struct store *s, long long job_id, unsigned long row,
 #define ITEMS_BATCH 500
 #define ITEM_PARAMS 8
 
+/* Append rows groups of width parameters to b, for a VALUES list of many
+ * rows in one statement: "(?, ?), (?, ?)".  They are numbered in order,
+ * from 1; "?N" would cost SQLite a search of those before it for each. */
+static void
+add_values(struct buf *b, int width, size_t rows)
+{
+	size_t r;
+	int i;
+
+	for (r = 0; r < rows; r++) {
+		buf_adds(b, r ? ", (?" : "(?");
+		for (i = 1; i < width; i++)
+			buf_adds(b, ", ?");
+		buf_addc(b, ')');
+	}
+}
+
 /* The INSERT of n items, ITEM_PARAMS for each. */
 static char *
 items_sql(size_t n)
@@ -276,7 +286,7 @@ items_sql(size_t n)
 
 	buf_adds(&b, "INSERT INTO job_item (job_id, row, email, name, class, "
 	    "prior, state, due) VALUES ");
-	store_add_values(&b, ITEM_PARAMS, n);
+	add_values(&b, ITEM_PARAMS, n);
 	return buf_detach(&b);
 }
 

@@ -264,6 +264,7 @@ START_TEST(lookup_agrees)
 		"wait@example.org", "old@example.org", "Upper@example.org",
 		"a@b", "exp@example.org", "q{'}?@example.org", "" };
 	const size_t n = sizeof emails / sizeof *emails;
+	struct record rec[sizeof emails / sizeof *emails];
 	struct classify *c[2];
 	long long job, item;
 	size_t i;
@@ -289,7 +290,12 @@ START_TEST(lookup_agrees)
 
 	c[0] = classify_new(db, &org, badge, now);
 	c[1] = classify_new(db, &org, badge, now);
-	classify_lookup(c[1], emails, n);
+	for (i = 0; i < n; i++) {
+		struct record r = { i + 2, RECORD_VALID, emails[i], "Ada", "" };
+
+		rec[i] = r;
+	}
+	classify_lookup(c[1], rec, n);
 	for (i = 0; i < n; i++) {
 		char d[2][256], p[2][64];
 		enum record_status st[2];
