@@ -239,7 +239,6 @@ main(int argc, char *argv[])
 		items[n++].state = found[i].issuable ? "pending" : "skipped";
 	}
 	store_job_add_items(s, job, items, n);
-	store_quota_reserve_job(s, who.org.id, t->month, job);
 	free(items);
 	store_commit(s);
 	printf("%lld\n", job);

@@ -464,11 +464,13 @@ void store_recipients(struct store *s, long long org_id, long long badge_id,
 
 /*
  * Quota: the unique recipients counted for an organization in a month
- * ("2026-11", UTC).  Each issuable item of a job holds its recipient's
- * place in the month it was submitted; a recipient is counted while any
- * item holds them, whatever its badge or job.  An item that ends without
- * a delivery (failed, skipped, cancelled) lets its hold go; one sent keeps
- * it.  So a failure never uncounts a recipient another item delivered to.
+ * ("2026-11", UTC).  An item holds its recipient's place in the month its
+ * job was created while it is pending, claimed, deferred or sent; a
+ * recipient is counted while any item holds them, whatever its badge or
+ * job.  So an item that ends without a delivery (failed, skipped,
+ * cancelled) lets its hold go, one sent keeps it, and a failure never
+ * uncounts a recipient another item delivered to.  A submission that adds
+ * pending items has reserved their places by adding them.
  */
 long long store_quota_used(struct store *s, long long org_id,
     const char *month);
@@ -476,14 +478,6 @@ long long store_quota_used(struct store *s, long long org_id,
 void store_month(long long t, char month[8]);
 int store_quota_counted(struct store *s, long long org_id, const char *month,
     const char *email);
-/* Item item_id holds email's place in month, which must be the month
- * its job was created in (its hold is found by that when it goes). */
-void store_quota_reserve(struct store *s, long long org_id,
-    const char *month, const char *email, long long item_id);
-/* Every pending item of job job_id holds its recipient's place in month:
- * store_quota_reserve for each, at once, once the job's items are in. */
-void store_quota_reserve_job(struct store *s, long long org_id,
-    const char *month, long long job_id);
 
 /*
  * Take one token from an API key's bucket of rate tokens an hour (full at

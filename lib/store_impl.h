@@ -30,7 +30,12 @@ struct store_engine;
 
 /* The schema version both engines write: each has a migration for every
  * version up to it (store_sqlite.c, store_pg_schema.c). */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
+
+/* 8 -> 9, the same on both engines (the comment is in store_sqlite.c). */
+#define STORE_MIGRATE_9 "DROP TABLE quota_hold;" \
+	"DROP INDEX job_item_open;" \
+	"CREATE INDEX job_item_email ON job_item(email);"
 
 /* A prepared statement: each engine's begins with this. */
 struct store_stmt {
@@ -61,9 +66,10 @@ enum store_sql {
 				 * as STORE_CLAIM_SET says, and gives back
 				 * STORE_CLAIM_COLS */
 	STORE_SQL_RECIPIENTS,	/* store_recipients: ?1 org, ?2 badge,
-				 * ?3 month, ?4 the emails as the engine's
-				 * list makes them; STORE_RECIPIENTS over
-				 * a table of them */
+				 * ?3 and ?5 the month's first second and
+				 * the next month's, ?4 the emails as the
+				 * engine's list makes them;
+				 * STORE_RECIPIENTS over a table of them */
 	STORE_SQL_N
 };
 
@@ -96,6 +102,11 @@ enum store_sql {
 #define STORE_CLAIM_COLS "id, job_id, row, attempts, email, name, class, " \
 	"coalesce(prior, ''), coalesce(credential_id, '')"
 
+/* Whether item i holds its recipient's place in the quota of the month
+ * its job was created in (store.h). */
+#define STORE_HOLDS(i) i ".state IN ('pending', 'claimed', 'deferred', " \
+	"'sent')"
+
 /*
  * What store_recipients asks of a table roster, r(n, email), n the place
  * of each email in the list from 0: it joins the roster with the sets it
@@ -111,8 +122,10 @@ enum store_sql {
 	"FROM job_item i JOIN job j ON j.id = i.job_id " \
 	"WHERE i.due IS NOT NULL AND j.org_id = ?1 AND j.badge_id = ?2 " \
 	"GROUP BY i.email) o ON o.email = r.email " \
-	"LEFT JOIN (SELECT DISTINCT email FROM quota_hold " \
-	"WHERE org_id = ?1 AND month = ?3) q ON q.email = r.email " \
+	"LEFT JOIN (SELECT DISTINCT i.email FROM job j " \
+	"JOIN job_item i ON i.job_id = j.id WHERE j.org_id = ?1 " \
+	"AND j.created >= ?3 AND j.created < ?5 AND " STORE_HOLDS("i") ") q " \
+	"ON q.email = r.email " \
 	"LEFT JOIN credential c ON c.org_id = ?1 AND c.badge_id = ?2 " \
 	"AND c.email = r.email"
 

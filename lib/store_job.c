@@ -8,10 +8,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exitcodes.h"
 #include "store_impl.h"
 #include "util.h"
+
+/* The quota's month ("2026-11") as a span of Unix time, [*from, *to);
+ * an empty one if month is not one. */
+static void
+month_span(const char *month, long long *from, long long *to)
+{
+	struct tm tm = { 0 };
+	int y, m;
+
+	*from = *to = 0;
+	if (sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+		return;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = 1;
+	*from = (long long)timegm(&tm);
+	tm.tm_mon++;
+	*to = (long long)timegm(&tm);
+}
+
+/* The holds of an organization's items in a month: ?1 org, ?2 and ?3
+ * the month's span. */
+#define HOLDS_IN_MONTH "FROM job j JOIN job_item i ON i.job_id = j.id " \
+	"WHERE j.org_id = ?1 AND j.created >= ?2 AND j.created < ?3 " \
+	"AND " STORE_HOLDS("i")
 
 long long
 store_job_open_for(struct store *s, long long org_id, long long badge_id,
@@ -68,15 +94,17 @@ store_recipients(struct store *s, long long org_id, long long badge_id,
 {
 	struct store_stmt *st;
 	struct buf list = BUF_INIT;
-	long long *seq = xcalloc(n, sizeof *seq);
+	long long *seq = xcalloc(n, sizeof *seq), from, to;
 
 	memset(out, 0, n * sizeof *out);
+	month_span(month, &from, &to);
 	s->eng->list(&list, emails, n);
 	st = store_stmt(s, store_sql(s, STORE_SQL_RECIPIENTS));
 	store_bind_int(st, 1, org_id);
 	store_bind_int(st, 2, badge_id);
-	store_bind_text(st, 3, month);
+	store_bind_int(st, 3, from);
 	store_bind_text(st, 4, list.p);
+	store_bind_int(st, 5, to);
 	while (store_row(s, st)) {
 		long long j = store_col_int(st, 0, -1);
 
@@ -91,13 +119,15 @@ store_recipients(struct store *s, long long org_id, long long badge_id,
 long long
 store_quota_used(struct store *s, long long org_id, const char *month)
 {
-	static const char sql[] = "SELECT count(DISTINCT email) "
-	    "FROM quota_hold WHERE org_id = ? AND month = ?";
+	static const char sql[] = "SELECT count(DISTINCT i.email) "
+	    HOLDS_IN_MONTH;
 	struct store_stmt *st = store_stmt(s, sql);
-	long long n;
+	long long n, from, to;
 
+	month_span(month, &from, &to);
 	store_bind_int(st, 1, org_id);
-	store_bind_text(st, 2, month);
+	store_bind_int(st, 2, from);
+	store_bind_int(st, 3, to);
 	store_row(s, st);
 	n = store_col_int(st, 0, 0);
 	store_reset(st);
@@ -108,47 +138,20 @@ int
 store_quota_counted(struct store *s, long long org_id, const char *month,
     const char *email)
 {
-	static const char sql[] = "SELECT 1 FROM quota_hold "
-	    "WHERE org_id = ? AND month = ? AND email = ? LIMIT 1";
+	static const char sql[] = "SELECT 1 " HOLDS_IN_MONTH
+	    " AND i.email = ?4 LIMIT 1";
 	struct store_stmt *st = store_stmt(s, sql);
+	long long from, to;
 	int found;
 
+	month_span(month, &from, &to);
 	store_bind_int(st, 1, org_id);
-	store_bind_text(st, 2, month);
-	store_bind_text(st, 3, email);
+	store_bind_int(st, 2, from);
+	store_bind_int(st, 3, to);
+	store_bind_text(st, 4, email);
 	found = store_row(s, st);
 	store_reset(st);
 	return found;
-}
-
-void
-store_quota_reserve(struct store *s, long long org_id, const char *month,
-    const char *email, long long item_id)
-{
-	static const char sql[] = "INSERT INTO quota_hold "
-	    "(org_id, month, email, job_item_id) VALUES (?, ?, ?, ?)";
-	struct store_stmt *st = store_stmt(s, sql);
-
-	store_bind_int(st, 1, org_id);
-	store_bind_text(st, 2, month);
-	store_bind_text(st, 3, email);
-	store_bind_int(st, 4, item_id);
-	store_exec(s, st);
-}
-
-void
-store_quota_reserve_job(struct store *s, long long org_id,
-    const char *month, long long job_id)
-{
-	static const char sql[] = "INSERT INTO quota_hold "
-	    "(org_id, month, email, job_item_id) SELECT ?1, ?2, email, id "
-	    "FROM job_item WHERE job_id = ?3 AND state = 'pending'";
-	struct store_stmt *st = store_stmt(s, sql);
-
-	store_bind_int(st, 1, org_id);
-	store_bind_text(st, 2, month);
-	store_bind_int(st, 3, job_id);
-	store_exec(s, st);
 }
 
 /* Take a token from a bucket that get reads (tokens, tokens_at of ?1)
@@ -487,8 +490,8 @@ held_update(struct store *s, const char *sql, long long item_id,
 }
 
 /*
- * An item has ended without a delivery (its row says so already): let
- * its quota hold go, and revoke its credential if it may have left, or
+ * An item has ended without a delivery (its row says so already, and so
+ * it holds no quota): revoke its credential if it may have left, or
  * withdraw it if it certainly did not.  why completes the revocation's
  * reason, "not delivered: WHY".
  */
@@ -506,11 +509,6 @@ settle(struct store *s, long long item_id, const char *why, long long now)
 	static const char unlink[] = "UPDATE credential SET supersedes = NULL "
 	    "WHERE supersedes = ?";
 	static const char withdraw[] = "DELETE FROM credential WHERE id = ?";
-	/* The hold is in the month the job was submitted. */
-	static const char holder[] = "SELECT j.org_id, j.created, i.email "
-	    "FROM job_item i JOIN job j ON j.id = i.job_id WHERE i.id = ?";
-	static const char release[] = "DELETE FROM quota_hold "
-	    "WHERE org_id = ? AND month = ? AND email = ? AND job_item_id = ?";
 	struct store_stmt *st = store_stmt(s, find);
 	char cred[64] = "";
 	int left = 0;
@@ -536,22 +534,6 @@ settle(struct store *s, long long item_id, const char *why, long long now)
 		store_exec(s, st);
 		st = store_stmt(s, withdraw);
 		store_bind_text(st, 1, cred);
-		store_exec(s, st);
-	}
-	st = store_stmt(s, holder);
-	store_bind_int(st, 1, item_id);
-	if (store_row(s, st)) {
-		long long org_id = store_col_int(st, 0, 0);
-		char month[8], email[256];
-
-		store_month(store_col_int(st, 1, 0), month);
-		snprintf(email, sizeof email, "%s", store_col_text(st, 2));
-		store_reset(st);
-		st = store_stmt(s, release);
-		store_bind_int(st, 1, org_id);
-		store_bind_text(st, 2, month);
-		store_bind_text(st, 3, email);
-		store_bind_int(st, 4, item_id);
 		store_exec(s, st);
 	}
 }

@@ -211,9 +211,11 @@ static const char *const create[] = {
 	");",
 };
 
-/* From FIRST_VERSION + i to FIRST_VERSION + i + 1; none yet. */
-static const char *const migrations[] = { NULL };
-#define NMIGRATIONS 0
+/* From FIRST_VERSION + i to FIRST_VERSION + i + 1, as on SQLite. */
+static const char *const migrations[] = {
+	STORE_MIGRATE_9,	/* 8 -> 9: the quota held by the items */
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 _Static_assert(FIRST_VERSION + NMIGRATIONS == STORE_SCHEMA_VERSION,
     "a migration for every schema version");

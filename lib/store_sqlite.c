@@ -280,10 +280,15 @@ static const char *const migrations[] = {
 	"DROP INDEX credential_latest;"
 	"CREATE INDEX credential_latest ON credential(org_id, badge_id,"
 	"  email, issued, expires, revoked, id, seq);",
+
+	/* 8 -> 9: the quota held by the items themselves.  An item holds
+	 * its recipient's place while it is pending, claimed, deferred or
+	 * sent, in the month its job was created; that is what quota_hold
+	 * recorded, a row for each item, and what it cost a submission to
+	 * write.  Holds are counted through the recipient's items: index
+	 * them all by email, not only the open ones. */
+	STORE_MIGRATE_9,
 };
-
-#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
-
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

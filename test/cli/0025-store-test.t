@@ -23,7 +23,7 @@ is "tables in the order of their names" "$(sed -n 's/^#\([^	]*\).*/\1/p' dump1 |
 is "each row after its table's heading, named by it" \
     "$(awk -F '\t' '/^#/ { t = substr($1, 2); next } $1 != t' dump1)" ""
 is "the key's columns first, in its order, then the others by name" \
-    "$(grep '^#quota_hold	' dump1)" "#quota_hold${tab}org_id${tab}month${tab}email${tab}job_item_id"
+    "$(grep '^#job	' dump1)" "#job${tab}id${tab}api_key_id${tab}badge_id${tab}created${tab}finished${tab}org_id${tab}ssh_key_id${tab}started${tab}status"
 is "rows in the order of the primary key" "$(rows credential email | tr '\n' ' ')" \
     "a@example.org b@example.org c@example.org "
 is "NULL as \\N, an integer in decimal" \

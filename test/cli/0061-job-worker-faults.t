@@ -50,7 +50,7 @@ is "with the server's reason" "$(item gone@example.org 6)" \
 is "its credential is withdrawn" \
     "$(credential-list -e gone@example.org 2>&1 | wc -l)" 0
 is "and its quota released" \
-    "$(rows quota_hold email=gone@example.org | wc -l)" 0
+    "$(store_test quota acme gone@example.org)" 0
 is "the dropped connection is deferred" "$(state drop@example.org)" deferred
 is "an attempt was counted for each" \
     "$(item slow@example.org 5) $(item drop@example.org 5)" "1 1"

@@ -24,7 +24,7 @@ run org-admin init
 exits "init makes the schema" 0
 has "saying so" err "created the database $CREDPIPE_DB"
 is "at the current version" \
-    "$(psql_db "$CREDPIPE_DB" "SELECT version FROM credpipe_schema")" 8
+    "$(psql_db "$CREDPIPE_DB" "SELECT version FROM credpipe_schema")" 9
 run org-admin init
 is "init again says nothing of the database" "$(grep -c 'created the database' err)" 0
 org-admin org create acme Acme 2>/dev/null
@@ -33,9 +33,36 @@ psql_db "$CREDPIPE_DB" "UPDATE credpipe_schema SET version = 99"
 run org-admin org list
 exits "a newer schema is refused with 78" 78
 has "saying what to do" err "newer than this credpipe knows"
-psql_db "$CREDPIPE_DB" "UPDATE credpipe_schema SET version = 8"
+psql_db "$CREDPIPE_DB" "UPDATE credpipe_schema SET version = 9"
 store_test dump >after.dump
 same "and the database is as it was" after.dump before.dump
+
+# A database of version 8, from before the items held the quota
+# themselves, is migrated when opened: the same schema as a new one.
+schema() {
+	psql_db "$1" "SELECT tablename || ' ' || indexdef FROM pg_indexes
+	    WHERE schemaname = current_schema() ORDER BY 1"
+	psql_db "$1" "SELECT table_name || '.' || column_name || ' ' ||
+	    data_type FROM information_schema.columns
+	    WHERE table_schema = current_schema() ORDER BY 1"
+}
+v8=$(new_db v8)
+org-admin -d "$v8" init 2>/dev/null
+schema "$v8" >new.schema
+psql_db "$v8" "CREATE TABLE quota_hold (org_id bigint NOT NULL
+    REFERENCES org(id), month text NOT NULL, email text NOT NULL,
+    job_item_id bigint NOT NULL REFERENCES job_item(id),
+    PRIMARY KEY (org_id, month, email, job_item_id));
+    DROP INDEX job_item_email;
+    CREATE INDEX job_item_open ON job_item(email) WHERE due IS NOT NULL;
+    UPDATE credpipe_schema SET version = 8"
+run org-admin -d "$v8" org list
+exits "a database of version 8 opens" 0
+is "at version 9 now" "$(psql_db "$v8" "SELECT version FROM credpipe_schema")" 9
+schema "$v8" >migrated.schema
+same "with a new database's schema" migrated.schema new.schema
+is "quota_hold gone, and every item indexed by email" \
+    "$(grep -c quota_hold migrated.schema) $(grep -c 'job_item_email.*(email)$' migrated.schema)" "0 1"
 
 other=$(new_db other)
 psql_db "$other" "CREATE TABLE t (x int); INSERT INTO t VALUES (1)"

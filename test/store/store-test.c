@@ -13,6 +13,7 @@
  *	store-test [-d db] cred-revoke id reason
  *	store-test [-d db] sender org address name
  *	store-test [-d db] item-set job row email | name value
+ *	store-test [-d db] quota org [email]
  *
  * dump writes the database as store_dump does.  backup copies it to a
  * new database at path.  check writes a line per problem the database
@@ -24,7 +25,9 @@
  * active key, and prints its id.  cred-revoke revokes a credential with
  * the reason as it is, and sender sets an organization's sender, and
  * item-set an item's email or name: none of them checks what it is
- * given.  The database is -d db, else CREDPIPE_DB, else ./credpipe.db.
+ * given.  quota prints how many unique recipients the organization's
+ * quota counts this month, or with email 1 if it counts that one, else 0.
+ * The database is -d db, else CREDPIPE_DB, else ./credpipe.db.
  * Exit 0, 1 when check found a problem, 64 for bad arguments, 65 when
  * what is named does not exist, 73 when backup's path does.
  */
@@ -52,7 +55,8 @@ usage(void)
 	    "       store-test [-d db] key-add org public-key\n"
 	    "       store-test [-d db] cred-revoke id reason\n"
 	    "       store-test [-d db] sender org address name\n"
-	    "       store-test [-d db] item-set job row email | name value\n");
+	    "       store-test [-d db] item-set job row email | name value\n"
+	    "       store-test [-d db] quota org [email]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -132,6 +136,23 @@ cmd_due_now(int argc, char **argv)
 		job = number("job", argv[0]);
 	store_begin(db);
 	store_items_due_now(db, job, store_now(db));
+	store_commit(db);
+	return 0;
+}
+
+static int
+cmd_quota(int argc, char **argv)
+{
+	char month[8];
+	long long org;
+
+	if (argc < 1 || argc > 2)
+		usage();
+	store_begin_read(db);
+	org = org_id(argv[0]);
+	store_month(store_now(db), month);
+	printf("%lld\n", argc == 2 ? store_quota_counted(db, org, month,
+	    argv[1]) : store_quota_used(db, org, month));
 	store_commit(db);
 	return 0;
 }
@@ -242,6 +263,7 @@ static const struct {
 	{ "cred-revoke", cmd_cred_revoke },
 	{ "sender", cmd_sender },
 	{ "item-set", cmd_item_set },
+	{ "quota", cmd_quota },
 };
 
 int

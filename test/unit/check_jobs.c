@@ -75,14 +75,11 @@ add_job(long long org_id, long long b, int n, int skip_last)
 	for (i = 1; i <= n; i++) {
 		char email[32];
 		int skip = skip_last && i == n;
-		long long item;
 
 		snprintf(email, sizeof email, "p%d@example.org", i);
-		item = store_job_add_item(db, j, (unsigned long)i + 1, email,
-		    "P", skip ? "active-nonexpiring" : "new", "",
+		store_job_add_item(db, j, (unsigned long)i + 1, email, "P",
+		    skip ? "active-nonexpiring" : "new", "",
 		    skip ? "skipped" : "pending");
-		if (!skip)
-			store_quota_reserve(db, org_id, month, email, item);
 	}
 	return j;
 }
