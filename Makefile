@@ -108,10 +108,10 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package-lock.json
 # The suite, against the tree in $(B).  Sanitizer reports go to files under
 # $(B)/sanitizer, and any such file fails the run.
 SANDIR = $(abspath $(B))/sanitizer
-test: all $(UNITBINS) $(FUZZERS:%=$(B)/test/fuzz/replay_%) \
-		$(B)/test/interop/gen \
-		$(B)/test/bench/bench_sign $(B)/test/smtp/send \
-		$(B)/test/store/store-test $(INTEROP)/node_modules/.installed
+TESTBINS = $(FUZZERS:%=$(B)/test/fuzz/replay_%) $(B)/test/interop/gen \
+	$(B)/test/bench/bench_sign $(B)/test/smtp/send \
+	$(B)/test/store/store-test $(INTEROP)/node_modules/.installed
+test: all $(UNITBINS) $(TESTBINS)
 	@rm -rf $(SANDIR) && mkdir -p $(SANDIR)
 	ASAN_OPTIONS=log_path=$(SANDIR)/asan:detect_leaks=1 \
 	UBSAN_OPTIONS=log_path=$(SANDIR)/ubsan:print_stacktrace=1 \
@@ -128,8 +128,7 @@ test: all $(UNITBINS) $(FUZZERS:%=$(B)/test/fuzz/replay_%) \
 # The command tests again on PostgreSQL, and those that need a server
 # (test/pg/*.t): a throwaway server (test/pg/server) in a directory of its
 # own, stopped whatever the outcome.
-test-pg: all $(B)/test/smtp/send $(B)/test/store/store-test \
-		$(INTEROP)/node_modules/.installed
+test-pg: all $(TESTBINS)
 	@d=$$(mktemp -u /tmp/credpipe-pg.XXXXXX) && \
 	sh test/pg/server start "$$d" && . "$$d/env" && export CREDPIPE_TEST_PG && \
 	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) \

@@ -70,6 +70,11 @@ enum store_sql {
 				 * the next month's, ?4 the emails as the
 				 * engine's list makes them;
 				 * STORE_RECIPIENTS over a table of them */
+	STORE_SQL_ITEMS,	/* store_job_add_items: ?1 job, ?2 the due
+				 * time of its pending items, ?3 .. ?8 lists
+				 * of the rows, emails, names, classes,
+				 * priors and states; NULL: the engine takes
+				 * them as rows of a VALUES list instead */
 	STORE_SQL_N
 };
 
@@ -166,8 +171,9 @@ struct store_engine {
 	    __attribute__((noreturn));
 
 	const char *const *sql;	/* STORE_SQL_N statements */
-	/* Append the n strings v (valid UTF-8) to b as one value, a list
-	 * that the engine's STORE_SQL_RECIPIENTS makes a table of. */
+	/* Append the n strings v (valid UTF-8, or NULL for a null) to b
+	 * as one value, a list that the engine's STORE_SQL_RECIPIENTS and
+	 * STORE_SQL_ITEMS make a table of. */
 	void (*list)(struct buf *b, const char *const *v, size_t n);
 
 	/* The schema, as store_tables and the dump read it: the tables'

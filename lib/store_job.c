@@ -293,6 +293,44 @@ items_sql(size_t n)
 	return buf_detach(&b);
 }
 
+/* Add the n items in one statement that takes each column as a list. */
+static void
+add_items_listed(struct store *s, long long job_id, long long due,
+    const struct store_new_item *it, size_t n)
+{
+	enum { ROW, EMAIL, NAME, CLASS, PRIOR, STATE, NCOLS };
+	const char **col = xcalloc(n * NCOLS, sizeof *col);
+	char *rows = xcalloc(n, 24);
+	struct buf list[NCOLS];
+	struct store_stmt *st;
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		snprintf(rows + 24 * i, 24, "%lu", it[i].row);
+		col[ROW * n + i] = rows + 24 * i;
+		col[EMAIL * n + i] = it[i].email;
+		col[NAME * n + i] = it[i].name;
+		col[CLASS * n + i] = it[i].class;
+		col[PRIOR * n + i] = it[i].prior && *it[i].prior ?
+		    it[i].prior : NULL;
+		col[STATE * n + i] = it[i].state;
+	}
+	st = store_stmt(s, store_sql(s, STORE_SQL_ITEMS));
+	store_bind_int(st, 1, job_id);
+	store_bind_int(st, 2, due);
+	for (c = 0; c < NCOLS; c++) {
+		list[c] = (struct buf)BUF_INIT;
+		s->eng->list(&list[c], col + (size_t)c * n, n);
+		store_bind_text(st, 3 + c, list[c].p);
+	}
+	store_exec(s, st);
+	for (c = 0; c < NCOLS; c++)
+		buf_release(&list[c]);
+	free(rows);
+	free(col);
+}
+
 void
 store_job_add_items(struct store *s, long long job_id,
     const struct store_new_item *it, size_t n)
@@ -308,6 +346,10 @@ store_job_add_items(struct store *s, long long job_id,
 		errx(EXIT_SOFTWARE, "store_job_add_items: no job %lld", job_id);
 	due = store_col_int(st, 0, 0);
 	store_reset(st);
+	if (store_sql(s, STORE_SQL_ITEMS)) {
+		add_items_listed(s, job_id, due, it, n);
+		return;
+	}
 	if (!full)
 		full = items_sql(ITEMS_BATCH);
 	for (at = 0; at < n; at += ITEMS_BATCH) {

@@ -38,6 +38,8 @@ enum {
 
 /* The one lock every write transaction takes first ("CRDP"). */
 #define WRITER_LOCK "1129465936"
+/* The server's clock, Unix seconds. */
+#define CLOCK "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint"
 
 struct pg_stmt {
 	struct store_stmt base;
@@ -433,20 +435,27 @@ pg_column(struct store_stmt *st, int i, struct store_value *v)
 
 /* Transactions. */
 
+/* BEGIN, the writer's lock and the clock in one round trip, as the
+ * worker's transactions are many and short.  An error stops the text
+ * where it happened and is what PQexec returns. */
 static int
 pg_begin(struct store *s)
 {
+	struct pg *pg = PG(s);
 	PGresult *r;
 
-	store_pg_run(s, "BEGIN", "begin");
-	r = PQexec(PG(s)->conn, "SELECT pg_advisory_xact_lock(" WRITER_LOCK
-	    ")");
-	if (ok(s, r)) {
+	r = PQexec(pg->conn, pg->nosync ? "BEGIN;"
+	    "SET LOCAL synchronous_commit = off;"
+	    "SELECT pg_advisory_xact_lock(" WRITER_LOCK ");" CLOCK :
+	    "BEGIN;SELECT pg_advisory_xact_lock(" WRITER_LOCK ");" CLOCK);
+	if (ok(s, r) && PQntuples(r) == 1) {
+		pg->txn_now = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		pg->have_now = 1;
 		PQclear(r);
 		return 0;
 	}
 	PQclear(r);
-	if (strcmp(PG(s)->sqlstate, "55P03") != 0)
+	if (strcmp(pg->sqlstate, "55P03") != 0)
 		store_pg_die(s, "begin");
 	store_pg_run(s, "ROLLBACK", "begin");
 	return STORE_RETRY;
@@ -462,34 +471,42 @@ pg_begin_read(struct store *s)
 static void
 pg_commit(struct store *s)
 {
+	PG(s)->have_now = 0;
 	store_pg_run(s, "COMMIT", "commit");
 }
 
 static void
 pg_rollback(struct store *s)
 {
+	PG(s)->have_now = 0;
 	store_pg_run(s, "ROLLBACK", "rollback");
 }
 
+/* Taken up by the next write transaction's BEGIN, or by the open one. */
 static void
 pg_sync(struct store *s, int full)
 {
-	store_pg_run(s, full ? "SET synchronous_commit = on" :
-	    "SET synchronous_commit = off", "sync");
+	struct pg *pg = PG(s);
+
+	pg->nosync = !full;
+	if (PQtransactionStatus(pg->conn) == PQTRANS_INTRANS)
+		store_pg_run(s, full ? "SET LOCAL synchronous_commit = on" :
+		    "SET LOCAL synchronous_commit = off", "sync");
 }
 
 /* The server's clock: the one every worker's leases are measured by,
- * whatever its own host's clock says. */
+ * whatever its own host's clock says.  In a write transaction, the time
+ * it began (its lock taken): one time for all it records. */
 static long long
 pg_now(struct store *s)
 {
-	static const char sql[] =
-	    "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint";
 	struct pg *pg = PG(s);
 	long long t;
 
+	if (pg->have_now && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		return pg->txn_now;
 	if (!pg->now)
-		pg->now = pg_prepare(s, sql);
+		pg->now = pg_prepare(s, CLOCK);
 	if (pg_step(s, pg->now) != 1)
 		store_pg_die(s, "clock");
 	t = strtoll(PQgetvalue(Q(pg->now)->res, 0, 0), NULL, 10);
@@ -596,9 +613,18 @@ static const char *const pg_sql[STORE_SQL_N] = {
 	    STORE_CLAIM_COLS,
 	[STORE_SQL_RECIPIENTS] = STORE_RECIPIENTS("SELECT n - 1, email "
 	    "FROM unnest(CAST(?4 AS text[])) WITH ORDINALITY AS u(email, n)"),
+	/* One statement, whatever the count: the server checks each row's
+	 * references the same, but parses, plans and answers once. */
+	[STORE_SQL_ITEMS] = "INSERT INTO job_item (job_id, row, email, name, "
+	    "class, prior, state, due) SELECT ?1, u.row, u.email, u.name, "
+	    "u.class, u.prior, u.state, CASE WHEN u.state = 'pending' THEN ?2 "
+	    "END FROM unnest(CAST(?3 AS bigint[]), CAST(?4 AS text[]), "
+	    "CAST(?5 AS text[]), CAST(?6 AS text[]), CAST(?7 AS text[]), "
+	    "CAST(?8 AS text[])) WITH ORDINALITY "
+	    "AS u(row, email, name, class, prior, state, n) ORDER BY u.n",
 };
 
-/* A list is an array's text: {"a","b"}, '"' and '\' escaped with a
+/* A list is an array's text: {"a","b",NULL}, '"' and '\' escaped with a
  * backslash.  The planner reads its length when it plans for it. */
 static void
 pg_list(struct buf *b, const char *const *v, size_t n)
@@ -608,7 +634,13 @@ pg_list(struct buf *b, const char *const *v, size_t n)
 
 	buf_addc(b, '{');
 	for (i = 0; i < n; i++) {
-		buf_adds(b, i ? ",\"" : "\"");
+		if (i)
+			buf_addc(b, ',');
+		if (!v[i]) {
+			buf_adds(b, "NULL");
+			continue;
+		}
+		buf_addc(b, '"');
 		for (p = v[i]; *p; p++) {
 			if (*p == '"' || *p == '\\')
 				buf_addc(b, '\\');

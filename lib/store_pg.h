@@ -16,6 +16,9 @@ struct pg {
 	char *error;		/* its message, first line */
 	unsigned long names;	/* server-side statements made */
 	struct store_stmt *now;	/* the clock's statement */
+	int nosync;		/* commits skip the sync (store_sync 0) */
+	int have_now;		/* in a write transaction: */
+	long long txn_now;	/* the clock read as it began */
 };
 
 #define PG(s) ((struct pg *)(s)->db)

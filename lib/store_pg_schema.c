@@ -304,5 +304,5 @@ store_pg_migrate(struct store *s, int flags)
 	snprintf(sql, sizeof sql, "DELETE FROM credpipe_schema;"
 	    "INSERT INTO credpipe_schema VALUES (%d)", v);
 	store_pg_run(s, sql, "migrate");
-	store_pg_run(s, "COMMIT", "migrate");
+	s->eng->commit(s);
 }

@@ -672,7 +672,10 @@ sq_list(struct buf *b, const char *const *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i)
 			buf_addc(b, ',');
-		json_escape(b, v[i], strlen(v[i]));
+		if (v[i])
+			json_escape(b, v[i], strlen(v[i]));
+		else
+			buf_adds(b, "null");
 	}
 	buf_addc(b, ']');
 }
