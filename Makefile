@@ -196,11 +196,11 @@ stress: all $(B)/test/smtp/send $(B)/test/store/store-test
 
 # The same on PostgreSQL: a throwaway server (test/pg/server), the workers
 # connecting to it over TCP on 127.0.0.1 as other hosts would.  A worker
-# there takes longer to begin, so the kills are spread over a second.
+# there takes longer to begin, so the kills are spread over 310 ms.
 stress-pg: all $(B)/test/smtp/send $(B)/test/store/store-test
 	@d=$$(mktemp -u /tmp/credpipe-pg.XXXXXX) && \
 	sh test/pg/server start "$$d" && . "$$d/env" && export CREDPIPE_TEST_PG && \
-	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) KILL_SPAN=1 \
+	CREDPIPE_BUILD=$(abspath $(B)) TOP=$(CURDIR) KILL_SPAN=0.3 \
 		sh test/stress/worker-kill </dev/null; \
 	rc=$$?; sh test/pg/server stop "$$d"; exit $$rc
 
